@@ -1,0 +1,467 @@
+// Column chunks: the self-describing header and null bitmap around a codec
+// payload (layout in block_format.h), and the per-type choice of codec by
+// measured size.
+#include "tsdb/column_chunk.h"
+
+#include <cstring>
+
+#include "codec/float_codecs.h"
+#include "codec/int_codecs.h"
+#include "codec/text_dict.h"
+#include "util/checksum.h"
+#include "util/coding.h"
+
+namespace tsdb {
+namespace {
+
+constexpr size_t kMinChunkSize = 4 + 1 + kChunkChecksumSize;
+
+bool CodecFits(ColumnType type, Codec codec) {
+  switch (codec) {
+    case Codec::kAllNull:
+      return true;
+    case Codec::kConstant:
+      return type == ColumnType::kFloat64 || type == ColumnType::kInt64 ||
+             type == ColumnType::kTimestamp;
+    case Codec::kFloatDecimal:
+    case Codec::kFloatGorilla:
+    case Codec::kFloatRaw:
+      return type == ColumnType::kFloat64;
+    case Codec::kIntDelta:
+    case Codec::kIntPlain:
+    case Codec::kDeltaOfDelta:
+      return type == ColumnType::kInt64 || type == ColumnType::kTimestamp;
+    case Codec::kTextDict:
+      return type == ColumnType::kText;
+    case Codec::kBoolBitmap:
+      return type == ColumnType::kBool;
+  }
+  return false;
+}
+
+Status CheckInput(size_t rows, absl::Span<const uint8_t> nulls) {
+  if (rows > kMaxChunkRows) {
+    return LimitExceeded("a column chunk holds at most %d values, got %d", kMaxChunkRows, rows);
+  }
+  if (!nulls.empty() && nulls.size() != rows) {
+    return InvalidArgument("null flags cover %d rows, expected %d", nulls.size(), rows);
+  }
+  return Status();
+}
+
+size_t CountNulls(absl::Span<const uint8_t> nulls) {
+  size_t n = 0;
+  for (uint8_t f : nulls) n += f != 0;
+  return n;
+}
+
+// The non-null values, in row order. Borrows `values` when there are none.
+template <typename T>
+absl::Span<const T> NonNull(absl::Span<const T> values, absl::Span<const uint8_t> nulls,
+                            size_t null_count, std::vector<T>* storage) {
+  if (null_count == 0) return values;
+  storage->reserve(values.size() - null_count);
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (!nulls[i]) storage->push_back(values[i]);
+  }
+  return *storage;
+}
+
+// Header and null bitmap; the caller appends the payload, then SealChunk.
+std::string StartChunk(ColumnType type, Codec codec, size_t rows, absl::Span<const uint8_t> nulls,
+                       size_t null_count) {
+  std::string out;
+  out.push_back(static_cast<char>(kChunkMagic));
+  out.push_back(static_cast<char>((kChunkVersion << 4) | static_cast<uint8_t>(type)));
+  out.push_back(static_cast<char>(codec));
+  out.push_back(static_cast<char>(null_count > 0 ? kChunkFlagHasNulls : 0));
+  PutVarint(&out, rows);
+  if (null_count > 0) {
+    PutVarint(&out, null_count);
+    std::string bitmap((rows + 7) / 8, '\0');
+    for (size_t i = 0; i < rows; ++i) {
+      if (nulls[i]) bitmap[i / 8] = static_cast<char>(bitmap[i / 8] | (1 << (i % 8)));
+    }
+    out.append(bitmap);
+  }
+  return out;
+}
+
+std::string SealChunk(std::string chunk) {
+  PutFixed32(&chunk, Checksum32(chunk.data(), chunk.size()));
+  return chunk;
+}
+
+std::string MakeChunk(ColumnType type, Codec codec, absl::Span<const uint8_t> nulls, size_t rows,
+                      size_t null_count, const std::string& payload) {
+  std::string out = StartChunk(type, codec, rows, nulls, null_count);
+  out.append(payload);
+  return SealChunk(std::move(out));
+}
+
+template <typename T>
+bool AllSameBits(absl::Span<const T> values) {
+  for (size_t i = 1; i < values.size(); ++i) {
+    if (std::memcmp(&values[i], &values[0], sizeof(T)) != 0) return false;
+  }
+  return true;
+}
+
+template <typename T>
+std::string ConstantPayload(T value) {
+  uint64_t bits;
+  std::memcpy(&bits, &value, 8);
+  std::string payload;
+  PutFixed64(&payload, bits);
+  return payload;
+}
+
+// ---- decoding ----
+
+struct ParsedChunk {
+  ColumnType type;
+  Codec codec;
+  uint64_t rows = 0;
+  uint64_t null_count = 0;
+  const uint8_t* bitmap = nullptr;
+  ByteReader payload{nullptr, 0};
+  size_t bytes = 0;
+};
+
+Result<ParsedChunk> ParseChunk(std::string_view chunk, const DecodeOptions& options) {
+  if (chunk.size() < kMinChunkSize) {
+    return Corruption("column chunk is %d bytes, expected at least %d", chunk.size(),
+                      kMinChunkSize);
+  }
+  const auto* data = reinterpret_cast<const uint8_t*>(chunk.data());
+  const size_t body = chunk.size() - kChunkChecksumSize;
+  if (options.verify_checksum) {
+    uint32_t stored = LoadFixed32(data + body);
+    uint32_t computed = Checksum32(data, body);
+    if (stored != computed) {
+      return Corruption("column chunk checksum mismatch: stored %08x, computed %08x", stored,
+                        computed);
+    }
+  }
+  if (data[0] != kChunkMagic) {
+    return Corruption("not a tsdb column chunk: first byte is 0x%02x, expected 0x%02x", data[0],
+                      kChunkMagic);
+  }
+  if ((data[1] >> 4) != kChunkVersion) {
+    return Corruption("column chunk format version is %d, expected %d", data[1] >> 4,
+                      kChunkVersion);
+  }
+  ParsedChunk p;
+  p.bytes = chunk.size();
+  uint8_t type = data[1] & 0xf;
+  if (type < static_cast<uint8_t>(ColumnType::kFloat64) ||
+      type > static_cast<uint8_t>(ColumnType::kBool)) {
+    return Corruption("column chunk has unknown column type %d", type);
+  }
+  p.type = static_cast<ColumnType>(type);
+  uint8_t codec = data[2];
+  if (codec < static_cast<uint8_t>(Codec::kAllNull) ||
+      codec > static_cast<uint8_t>(Codec::kBoolBitmap)) {
+    return Corruption("column chunk has unknown codec id %d", codec);
+  }
+  p.codec = static_cast<Codec>(codec);
+  if (!CodecFits(p.type, p.codec)) {
+    return Corruption("codec %s cannot hold %s values", CodecName(p.codec), ColumnTypeName(p.type));
+  }
+  uint8_t flags = data[3];
+  if ((flags & ~kChunkFlagHasNulls) != 0) {
+    return Corruption("column chunk has unknown flags 0x%02x", flags);
+  }
+  ByteReader in(data + 4, body - 4);
+  TSDB_RETURN_IF_ERROR(in.ReadBoundedVarint(&p.rows, kMaxChunkRows, "column chunk row count"));
+  if (flags & kChunkFlagHasNulls) {
+    TSDB_RETURN_IF_ERROR(in.ReadVarint(&p.null_count, "null count"));
+    if (p.null_count == 0 || p.null_count > p.rows) {
+      return Corruption("null count is %d, expected 1..%d (the row count)", p.null_count, p.rows);
+    }
+    TSDB_RETURN_IF_ERROR(in.ReadBytes((p.rows + 7) / 8, &p.bitmap, "null bitmap"));
+    uint64_t set = 0;
+    for (uint64_t i = 0; i < (p.rows + 7) / 8; ++i) set += __builtin_popcount(p.bitmap[i]);
+    if (p.rows % 8 != 0 && (p.bitmap[p.rows / 8] >> (p.rows % 8)) != 0) {
+      return Corruption("null bitmap padding bits are not zero");
+    }
+    if (set != p.null_count) {
+      return Corruption("null bitmap has %d bits set, the header says %d nulls", set, p.null_count);
+    }
+  }
+  const bool all_null = p.null_count == p.rows;
+  if (all_null != (p.codec == Codec::kAllNull)) {
+    return Corruption("codec %s used for %d non-null values", CodecName(p.codec),
+                      p.rows - p.null_count);
+  }
+  p.payload = in;
+  return p;
+}
+
+Status ExpectType(const ParsedChunk& p, ColumnType want) {
+  bool ok = p.type == want ||
+            (want == ColumnType::kInt64 && p.type == ColumnType::kTimestamp);
+  if (!ok) {
+    return InvalidArgument("column chunk holds %s values, expected %s", ColumnTypeName(p.type),
+                           ColumnTypeName(want));
+  }
+  return Status();
+}
+
+// Moves the m dense values at the front of `values` to their rows, leaving
+// zero at NULL rows, and fills the null flags.
+template <typename T>
+void ScatterNulls(const ParsedChunk& p, std::vector<T>* values, NullFlags* nulls) {
+  if (p.null_count == 0) return;
+  const size_t n = p.rows;
+  nulls->resize(n);
+  for (size_t i = 0; i < n; ++i) (*nulls)[i] = (p.bitmap[i / 8] >> (i % 8)) & 1;
+  size_t j = n - p.null_count;
+  for (size_t i = n; i-- > 0;) {
+    if ((*nulls)[i]) {
+      (*values)[i] = T{};
+    } else {
+      (*values)[i] = (*values)[--j];
+    }
+  }
+}
+
+template <typename T>
+Status GetConstant(ByteReader* in, size_t count, T* out) {
+  uint64_t bits;
+  TSDB_RETURN_IF_ERROR(in->ReadFixed64(&bits, "constant value"));
+  T value;
+  std::memcpy(&value, &bits, 8);
+  std::fill(out, out + count, value);
+  return in->ExpectEnd("the constant value");
+}
+
+}  // namespace
+
+// ---- float64 ----
+
+Result<std::string> EncodeFloat64Chunk(absl::Span<const double> values,
+                                       absl::Span<const uint8_t> nulls) {
+  TSDB_RETURN_IF_ERROR(CheckInput(values.size(), nulls));
+  const size_t null_count = CountNulls(nulls);
+  std::vector<double> storage;
+  absl::Span<const double> dense = NonNull(values, nulls, null_count, &storage);
+  const auto chunk = [&](Codec codec, const std::string& payload) {
+    return MakeChunk(ColumnType::kFloat64, codec, nulls, values.size(), null_count, payload);
+  };
+  if (dense.empty()) return chunk(Codec::kAllNull, "");
+  if (AllSameBits(dense)) return chunk(Codec::kConstant, ConstantPayload(dense[0]));
+
+  Codec best_codec = Codec::kFloatGorilla;
+  std::string best;
+  PutGorillaXor(dense, &best);
+  if (best.size() >= dense.size() * 8) {
+    best_codec = Codec::kFloatRaw;
+    best.clear();
+    for (double v : dense) best.append(ConstantPayload(v));
+  }
+  std::string decimal;
+  if (PutDecimalFloat(dense, &decimal) && decimal.size() < best.size()) {
+    best_codec = Codec::kFloatDecimal;
+    best.swap(decimal);
+  }
+  return chunk(best_codec, best);
+}
+
+Result<Float64Column> DecodeFloat64Chunk(std::string_view chunk, const DecodeOptions& options) {
+  TSDB_ASSIGN_OR_RETURN(ParsedChunk p, ParseChunk(chunk, options));
+  TSDB_RETURN_IF_ERROR(ExpectType(p, ColumnType::kFloat64));
+  Float64Column col;
+  col.values.resize(p.rows);
+  const size_t m = p.rows - p.null_count;
+  double* out = col.values.data();
+  switch (p.codec) {
+    case Codec::kAllNull:
+      TSDB_RETURN_IF_ERROR(p.payload.ExpectEnd("an all-null chunk's header"));
+      break;
+    case Codec::kConstant:
+      TSDB_RETURN_IF_ERROR(GetConstant(&p.payload, m, out));
+      break;
+    case Codec::kFloatDecimal:
+      TSDB_RETURN_IF_ERROR(GetDecimalFloat(&p.payload, m, out));
+      break;
+    case Codec::kFloatGorilla:
+      TSDB_RETURN_IF_ERROR(GetGorillaXor(&p.payload, m, out));
+      break;
+    case Codec::kFloatRaw: {
+      if (p.payload.remaining() != m * 8) {
+        return Corruption("raw float payload is %d bytes, expected %d for %d values",
+                          p.payload.remaining(), m * 8, m);
+      }
+      std::memcpy(out, p.payload.position(), m * 8);
+      break;
+    }
+    default:
+      return Corruption("codec %s cannot hold float8 values", CodecName(p.codec));
+  }
+  ScatterNulls(p, &col.values, &col.nulls);
+  return col;
+}
+
+// ---- int64 and timestamp ----
+
+Result<std::string> EncodeInt64Chunk(absl::Span<const int64_t> values,
+                                     absl::Span<const uint8_t> nulls, ColumnType type) {
+  if (type != ColumnType::kInt64 && type != ColumnType::kTimestamp) {
+    return InvalidArgument("EncodeInt64Chunk takes int8 or timestamptz, not %s",
+                           ColumnTypeName(type));
+  }
+  TSDB_RETURN_IF_ERROR(CheckInput(values.size(), nulls));
+  const size_t null_count = CountNulls(nulls);
+  std::vector<int64_t> storage;
+  absl::Span<const int64_t> dense = NonNull(values, nulls, null_count, &storage);
+  const auto chunk = [&](Codec codec, const std::string& payload) {
+    return MakeChunk(type, codec, nulls, values.size(), null_count, payload);
+  };
+  if (dense.empty()) return chunk(Codec::kAllNull, "");
+  if (AllSameBits(dense)) return chunk(Codec::kConstant, ConstantPayload(dense[0]));
+
+  Codec best_codec = Codec::kDeltaOfDelta;
+  std::string best;
+  PutDeltaOfDelta(dense, &best);
+  std::string candidate;
+  PutIntDelta(dense, &candidate);
+  if (candidate.size() < best.size()) {
+    best_codec = Codec::kIntDelta;
+    best.swap(candidate);
+  }
+  candidate.clear();
+  PutIntPlain(dense, &candidate);
+  if (candidate.size() < best.size()) {
+    best_codec = Codec::kIntPlain;
+    best.swap(candidate);
+  }
+  return chunk(best_codec, best);
+}
+
+Result<Int64Column> DecodeInt64Chunk(std::string_view chunk, const DecodeOptions& options) {
+  TSDB_ASSIGN_OR_RETURN(ParsedChunk p, ParseChunk(chunk, options));
+  TSDB_RETURN_IF_ERROR(ExpectType(p, ColumnType::kInt64));
+  Int64Column col;
+  col.values.resize(p.rows);
+  const size_t m = p.rows - p.null_count;
+  int64_t* out = col.values.data();
+  switch (p.codec) {
+    case Codec::kAllNull:
+      TSDB_RETURN_IF_ERROR(p.payload.ExpectEnd("an all-null chunk's header"));
+      break;
+    case Codec::kConstant:
+      TSDB_RETURN_IF_ERROR(GetConstant(&p.payload, m, out));
+      break;
+    case Codec::kIntDelta:
+      TSDB_RETURN_IF_ERROR(GetIntDelta(&p.payload, m, out));
+      break;
+    case Codec::kIntPlain:
+      TSDB_RETURN_IF_ERROR(GetIntPlain(&p.payload, m, out));
+      break;
+    case Codec::kDeltaOfDelta:
+      TSDB_RETURN_IF_ERROR(GetDeltaOfDelta(&p.payload, m, out));
+      break;
+    default:
+      return Corruption("codec %s cannot hold integer values", CodecName(p.codec));
+  }
+  ScatterNulls(p, &col.values, &col.nulls);
+  return col;
+}
+
+// ---- text ----
+
+Result<std::string> EncodeTextChunk(absl::Span<const std::string_view> values,
+                                    absl::Span<const uint8_t> nulls) {
+  TSDB_RETURN_IF_ERROR(CheckInput(values.size(), nulls));
+  const size_t null_count = CountNulls(nulls);
+  std::vector<std::string_view> storage;
+  absl::Span<const std::string_view> dense = NonNull(values, nulls, null_count, &storage);
+  std::string payload;
+  if (!dense.empty()) PutTextDict(dense, &payload);
+  return MakeChunk(ColumnType::kText, dense.empty() ? Codec::kAllNull : Codec::kTextDict, nulls,
+                   values.size(), null_count, payload);
+}
+
+Result<TextColumn> DecodeTextChunk(std::string_view chunk, const DecodeOptions& options) {
+  TSDB_ASSIGN_OR_RETURN(ParsedChunk p, ParseChunk(chunk, options));
+  TSDB_RETURN_IF_ERROR(ExpectType(p, ColumnType::kText));
+  TextColumn col;
+  col.indices.resize(p.rows);
+  if (p.codec == Codec::kAllNull) {
+    TSDB_RETURN_IF_ERROR(p.payload.ExpectEnd("an all-null chunk's header"));
+  } else {
+    TSDB_RETURN_IF_ERROR(
+        GetTextDict(&p.payload, p.rows - p.null_count, &col.dictionary, col.indices.data()));
+  }
+  ScatterNulls(p, &col.indices, &col.nulls);
+  return col;
+}
+
+// ---- bool ----
+
+Result<std::string> EncodeBoolChunk(absl::Span<const uint8_t> values,
+                                    absl::Span<const uint8_t> nulls) {
+  TSDB_RETURN_IF_ERROR(CheckInput(values.size(), nulls));
+  const size_t null_count = CountNulls(nulls);
+  std::vector<uint8_t> storage;
+  absl::Span<const uint8_t> dense = NonNull(values, nulls, null_count, &storage);
+  std::string payload((dense.size() + 7) / 8, '\0');
+  for (size_t i = 0; i < dense.size(); ++i) {
+    if (dense[i]) payload[i / 8] = static_cast<char>(payload[i / 8] | (1 << (i % 8)));
+  }
+  return MakeChunk(ColumnType::kBool, dense.empty() ? Codec::kAllNull : Codec::kBoolBitmap, nulls,
+                   values.size(), null_count, payload);
+}
+
+Result<BoolColumn> DecodeBoolChunk(std::string_view chunk, const DecodeOptions& options) {
+  TSDB_ASSIGN_OR_RETURN(ParsedChunk p, ParseChunk(chunk, options));
+  TSDB_RETURN_IF_ERROR(ExpectType(p, ColumnType::kBool));
+  BoolColumn col;
+  col.values.resize(p.rows);
+  const size_t m = p.rows - p.null_count;
+  if (p.codec == Codec::kBoolBitmap) {
+    const uint8_t* bits;
+    TSDB_RETURN_IF_ERROR(p.payload.ReadBytes((m + 7) / 8, &bits, "boolean bitmap"));
+    TSDB_RETURN_IF_ERROR(p.payload.ExpectEnd("the boolean bitmap"));
+    if (m % 8 != 0 && (bits[m / 8] >> (m % 8)) != 0) {
+      return Corruption("boolean bitmap padding bits are not zero");
+    }
+    for (size_t i = 0; i < m; ++i) col.values[i] = (bits[i / 8] >> (i % 8)) & 1;
+  } else {
+    TSDB_RETURN_IF_ERROR(p.payload.ExpectEnd("an all-null chunk's header"));
+  }
+  ScatterNulls(p, &col.values, &col.nulls);
+  return col;
+}
+
+// ---- inspection ----
+
+Result<ChunkInfo> InspectChunk(std::string_view chunk, const DecodeOptions& options) {
+  TSDB_ASSIGN_OR_RETURN(ParsedChunk p, ParseChunk(chunk, options));
+  ChunkInfo info;
+  info.type = p.type;
+  info.codec = p.codec;
+  info.row_count = p.rows;
+  info.null_count = p.null_count;
+  info.bytes = p.bytes;
+  info.payload_bytes = p.payload.remaining();
+  switch (p.codec) {
+    case Codec::kFloatDecimal:
+      info.detail = DescribeDecimalFloat(p.payload);
+      break;
+    case Codec::kIntDelta:
+    case Codec::kIntPlain:
+    case Codec::kDeltaOfDelta:
+      info.detail = DescribeIntPayload(p.codec, p.payload);
+      break;
+    case Codec::kTextDict:
+      info.detail = DescribeTextDict(p.payload);
+      break;
+    default:
+      break;
+  }
+  return info;
+}
+
+}  // namespace tsdb

@@ -1,0 +1,166 @@
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "codec/float_codecs.h"
+#include "codec/packed_stream.h"
+#include "tsdb/block_format.h"
+
+namespace tsdb {
+namespace {
+
+constexpr double kPow10[kMaxDecimalScale + 1] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,
+                                                 1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13,
+                                                 1e14, 1e15, 1e16, 1e17, 1e18};
+// Integers beyond 2^53 are not all representable as doubles.
+constexpr double kMaxExactInt = 9007199254740992.0;
+
+uint64_t Bits(double v) {
+  uint64_t b;
+  std::memcpy(&b, &v, 8);
+  return b;
+}
+double FromBits(uint64_t b) {
+  double v;
+  std::memcpy(&v, &b, 8);
+  return v;
+}
+
+// The integer i with i / 10^scale == v bit for bit, if there is one.
+bool ScaledInt(double v, int scale, int64_t* out) {
+  double x = v * kPow10[scale];
+  if (!(std::fabs(x) <= kMaxExactInt)) return false;  // also rejects NaN
+  int64_t i = std::llrint(x);
+  double back = scale == 0 ? static_cast<double>(i) : static_cast<double>(i) / kPow10[scale];
+  if (Bits(back) != Bits(v)) return false;  // -0.0 fails here: its int is 0
+  *out = i;
+  return true;
+}
+
+// Smallest scale at which v is an exact scaled integer, or -1.
+int MinScale(double v) {
+  if (!std::isfinite(v)) return -1;
+  int64_t unused;
+  for (int s = 0; s <= kMaxDecimalScale; ++s) {
+    if (ScaledInt(v, s, &unused)) return s;
+  }
+  return -1;
+}
+
+}  // namespace
+
+bool PutDecimalFloat(absl::Span<const double> values, std::string* out) {
+  const size_t m = values.size();
+  const size_t max_exceptions = m / 4;
+  // Cheap probe: random doubles fail every scale, so give up early.
+  const size_t probe = std::min<size_t>(m, 16);
+  size_t probe_failures = 0;
+  for (size_t i = 0; i < probe; ++i) probe_failures += MinScale(values[i]) < 0;
+  if (probe_failures > probe / 4) return false;
+
+  int scale = 0;
+  size_t exceptions = 0;
+  std::vector<int8_t> scales(m);
+  for (size_t i = 0; i < m; ++i) {
+    scales[i] = static_cast<int8_t>(MinScale(values[i]));
+    if (scales[i] < 0) {
+      if (++exceptions > max_exceptions) return false;
+    } else {
+      scale = std::max<int>(scale, scales[i]);
+    }
+  }
+  // A value exact at its own scale may overflow 2^53 at the shared one.
+  std::vector<int64_t> ints(m);
+  std::vector<uint8_t> is_exception(m, 0);
+  int64_t prev = 0;
+  exceptions = 0;
+  for (size_t i = 0; i < m; ++i) {
+    if (scales[i] < 0 || !ScaledInt(values[i], scale, &ints[i])) {
+      is_exception[i] = 1;
+      ints[i] = prev;  // a zero delta costs least
+      if (++exceptions > max_exceptions) return false;
+    }
+    prev = ints[i];
+  }
+
+  out->push_back(static_cast<char>(scale));
+  PutVarint(out, exceptions);
+  size_t last = 0;
+  for (size_t i = 0; i < m; ++i) {
+    if (!is_exception[i]) continue;
+    PutVarint(out, i - last);
+    PutFixed64(out, Bits(values[i]));
+    last = i;
+  }
+  PutZigZagVarint(out, m > 0 ? ints[0] : 0);
+  std::vector<uint64_t> deltas(m > 0 ? m - 1 : 0);
+  for (size_t i = 1; i < m; ++i) {
+    deltas[i - 1] = ZigZagEncode(static_cast<int64_t>(static_cast<uint64_t>(ints[i]) -
+                                                      static_cast<uint64_t>(ints[i - 1])));
+  }
+  PutPacked(deltas, out);
+  return true;
+}
+
+Status GetDecimalFloat(ByteReader* in, size_t count, double* out) {
+  uint8_t scale;
+  TSDB_RETURN_IF_ERROR(in->ReadByte(&scale, "decimal scale"));
+  if (scale > kMaxDecimalScale) {
+    return Corruption("decimal scale is %d, expected at most %d", scale, kMaxDecimalScale);
+  }
+  uint64_t exceptions;
+  TSDB_RETURN_IF_ERROR(in->ReadBoundedVarint(&exceptions, count, "decimal exception count"));
+  std::vector<std::pair<size_t, uint64_t>> raw(exceptions);
+  size_t row = 0;
+  for (uint64_t e = 0; e < exceptions; ++e) {
+    uint64_t gap;
+    TSDB_RETURN_IF_ERROR(in->ReadVarint(&gap, "decimal exception position"));
+    if (gap > count || row + gap >= count || (e > 0 && gap == 0)) {
+      return Corruption("decimal exception %d is at an invalid row (gap %d after row %d of %d)", e,
+                        gap, row, count);
+    }
+    row += gap;
+    raw[e].first = row;
+    TSDB_RETURN_IF_ERROR(in->ReadFixed64(&raw[e].second, "decimal exception value"));
+  }
+  int64_t first;
+  TSDB_RETURN_IF_ERROR(in->ReadZigZagVarint(&first, "decimal first value"));
+  if (count == 0) return Corruption("decimal payload for zero values");
+  std::vector<uint64_t> deltas(count - 1);
+  TSDB_RETURN_IF_ERROR(GetPacked(in, count - 1, deltas.data(), "decimal deltas"));
+
+  // Fast path: integer-valued series need no division.
+  uint64_t acc = static_cast<uint64_t>(first);
+  out[0] = static_cast<double>(first);
+  if (scale == 0) {
+    for (size_t i = 1; i < count; ++i) {
+      acc += static_cast<uint64_t>(ZigZagDecode(deltas[i - 1]));
+      out[i] = static_cast<double>(static_cast<int64_t>(acc));
+    }
+  } else {
+    const double p = kPow10[scale];
+    out[0] = static_cast<double>(first) / p;
+    for (size_t i = 1; i < count; ++i) {
+      acc += static_cast<uint64_t>(ZigZagDecode(deltas[i - 1]));
+      out[i] = static_cast<double>(static_cast<int64_t>(acc)) / p;
+    }
+  }
+  for (const auto& [r, bits] : raw) out[r] = FromBits(bits);
+  return Status();
+}
+
+std::string DescribeDecimalFloat(ByteReader in) {
+  uint8_t scale = 0;
+  uint64_t exceptions = 0;
+  if (!in.ReadByte(&scale, "").ok() || !in.ReadVarint(&exceptions, "").ok()) return "?";
+  for (uint64_t e = 0; e < exceptions; ++e) {
+    uint64_t gap, bits;
+    if (!in.ReadVarint(&gap, "").ok() || !in.ReadFixed64(&bits, "").ok()) return "?";
+  }
+  int64_t first;
+  if (!in.ReadZigZagVarint(&first, "").ok()) return "?";
+  return absl::StrFormat("scale=%d exceptions=%d deltas=%s", scale, exceptions,
+                         DescribePacked(in));
+}
+
+}  // namespace tsdb

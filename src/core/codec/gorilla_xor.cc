@@ -1,0 +1,106 @@
+#include <cstring>
+
+#include "codec/float_codecs.h"
+#include "util/bit_stream.h"
+
+namespace tsdb {
+namespace {
+
+// Stream layout (LSB-first bits): the first value's 64 bits, then per value
+//   '0'                          same as the previous value
+//   '1','0', bits                XOR fits the previous window
+//   '1','1', 5-bit leading zeros (capped at 31), 6-bit (significant - 1),
+//            significant bits    a new window
+// Two control bits are written as one 2-bit field: 0b01 = "10", 0b11 = "11".
+constexpr uint64_t kReuseWindow = 0b01;
+constexpr uint64_t kNewWindow = 0b11;
+
+}  // namespace
+
+void PutGorillaXor(absl::Span<const double> values, std::string* out) {
+  BitWriter writer(out);
+  uint64_t prev;
+  std::memcpy(&prev, &values[0], 8);
+  writer.Write(prev, 64);
+  int window_lead = -1, window_trail = 0;
+  for (size_t i = 1; i < values.size(); ++i) {
+    uint64_t cur;
+    std::memcpy(&cur, &values[i], 8);
+    uint64_t x = cur ^ prev;
+    prev = cur;
+    if (x == 0) {
+      writer.Write(0, 1);
+      continue;
+    }
+    int lead = __builtin_clzll(x), trail = __builtin_ctzll(x);
+    if (lead > 31) lead = 31;
+    if (window_lead >= 0 && lead >= window_lead && trail >= window_trail) {
+      writer.Write(kReuseWindow, 2);
+      writer.Write(x >> window_trail, 64 - window_lead - window_trail);
+    } else {
+      int significant = 64 - lead - trail;
+      writer.Write(kNewWindow, 2);
+      writer.Write(static_cast<uint64_t>(lead), 5);
+      writer.Write(static_cast<uint64_t>(significant - 1), 6);
+      writer.Write(x >> trail, significant);
+      window_lead = lead;
+      window_trail = trail;
+    }
+  }
+  writer.Finish();
+}
+
+Status GetGorillaXor(ByteReader* in, size_t count, double* out) {
+  const size_t bytes = in->remaining();
+  const uint8_t* data;
+  TSDB_RETURN_IF_ERROR(in->ReadBytes(bytes, &data, "gorilla stream"));
+  // 64 bits for the first value, at least one bit for each other one.
+  if (count == 0 || bytes * 8 < 63 + count) {
+    return Corruption("gorilla stream of %d bytes cannot hold %d values", bytes, count);
+  }
+  BitReader bits(data, bytes);
+  uint64_t prev = bits.Read(64);
+  std::memcpy(&out[0], &prev, 8);
+  int window_lead = -1, window_size = 0;
+  for (size_t i = 1; i < count; ++i) {
+    if (bits.avail() < 13) bits.Refill();
+    uint64_t control;
+    if (bits.avail() >= 2) {  // fast path
+      control = bits.Peek(2);
+      bits.Consume((control & 1) ? 2 : 1);
+    } else {  // the stream's tail: Read() records running past the end
+      control = bits.Read(1);
+      if (control) control |= bits.Read(1) << 1;
+    }
+    if ((control & 1) == 0) {
+      // same value as before
+    } else if (control == kReuseWindow) {
+      if (window_lead < 0) return Corruption("gorilla value %d reuses a window before any", i);
+      prev ^= bits.Read(window_size) << (64 - window_lead - window_size);
+    } else {
+      int lead = static_cast<int>(bits.Read(5));
+      int significant = static_cast<int>(bits.Read(6)) + 1;
+      if (lead + significant > 64) {
+        return Corruption("gorilla value %d has %d leading and %d significant bits", i, lead,
+                          significant);
+      }
+      window_lead = lead;
+      window_size = significant;
+      prev ^= bits.Read(significant) << (64 - lead - significant);
+    }
+    std::memcpy(&out[i], &prev, 8);
+    if (bits.bits_left() < 0) {
+      return Corruption("truncated gorilla stream: ends after %d of %d values", i, count);
+    }
+  }
+  if (bits.bits_left() < 0 || bits.bits_left() >= 8) {
+    return Corruption("gorilla stream has %d bytes, its values use %d", bytes,
+                      (bits.bits_consumed() + 7) / 8);
+  }
+  if (bits.Read(static_cast<int>(bits.bits_left())) != 0) {
+    return Corruption("gorilla stream padding is not zero");
+  }
+  return Status();
+}
+
+}  // namespace tsdb

@@ -1,0 +1,121 @@
+#include "codec/huffman.h"
+
+#include <algorithm>
+#include <queue>
+#include <utility>
+
+namespace tsdb {
+namespace {
+
+// Plain Huffman lengths by repeatedly merging the two lightest nodes.
+std::vector<uint8_t> UnlimitedLengths(const std::vector<uint64_t>& freqs) {
+  const size_t n = freqs.size();
+  std::vector<uint8_t> lengths(n, 0);
+  using Node = std::pair<uint64_t, int>;  // weight, node id
+  std::priority_queue<Node, std::vector<Node>, std::greater<Node>> heap;
+  std::vector<int> parent;
+  for (size_t i = 0; i < n; ++i) {
+    if (freqs[i] > 0) {
+      heap.push({freqs[i], static_cast<int>(parent.size())});
+      parent.push_back(-1);
+    }
+  }
+  std::vector<int> leaf_node(n, -1);
+  {
+    int id = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (freqs[i] > 0) leaf_node[i] = id++;
+    }
+  }
+  if (heap.size() == 1) {
+    for (size_t i = 0; i < n; ++i) {
+      if (freqs[i] > 0) lengths[i] = 1;
+    }
+    return lengths;
+  }
+  while (heap.size() > 1) {
+    Node a = heap.top();
+    heap.pop();
+    Node b = heap.top();
+    heap.pop();
+    int id = static_cast<int>(parent.size());
+    parent.push_back(-1);
+    parent[a.second] = id;
+    parent[b.second] = id;
+    heap.push({a.first + b.first, id});
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (leaf_node[i] < 0) continue;
+    int depth = 0;
+    for (int node = leaf_node[i]; parent[node] >= 0; node = parent[node]) ++depth;
+    lengths[i] = static_cast<uint8_t>(std::min(depth, 255));
+  }
+  return lengths;
+}
+
+}  // namespace
+
+std::vector<uint8_t> HuffmanCodeLengths(const std::vector<uint64_t>& freqs, int max_length) {
+  // Halving the frequencies (keeping used symbols at >= 1) flattens the tree
+  // until it fits; with <= 256 symbols and 12 bits this takes a few rounds
+  // and costs a fraction of a percent in size against optimal limiting.
+  std::vector<uint64_t> scaled = freqs;
+  for (;;) {
+    std::vector<uint8_t> lengths = UnlimitedLengths(scaled);
+    if (*std::max_element(lengths.begin(), lengths.end()) <= max_length) return lengths;
+    for (uint64_t& f : scaled) {
+      if (f > 0) f = std::max<uint64_t>(1, f / 2);
+    }
+  }
+}
+
+HuffmanEncoder::HuffmanEncoder(const std::vector<uint8_t>& lengths)
+    : lengths_(lengths), codes_(lengths.size(), 0) {
+  // Canonical order: by length, then symbol. Codes are MSB-first in the
+  // canonical construction, so reverse them for the LSB-first writer.
+  uint32_t code = 0;
+  for (int len = 1; len <= kMaxHuffmanCodeLength; ++len) {
+    for (size_t s = 0; s < lengths_.size(); ++s) {
+      if (lengths_[s] != len) continue;
+      uint32_t reversed = 0;
+      for (int b = 0; b < len; ++b) reversed |= ((code >> b) & 1u) << (len - 1 - b);
+      codes_[s] = reversed;
+      ++code;
+    }
+    code <<= 1;
+  }
+}
+
+Status HuffmanDecoder::Init(const std::vector<uint8_t>& lengths) {
+  int max_len = 0;
+  uint64_t kraft = 0;  // in units of 2^-kMaxHuffmanCodeLength
+  for (size_t s = 0; s < lengths.size(); ++s) {
+    if (lengths[s] > kMaxHuffmanCodeLength) {
+      return Corruption("huffman code length %d of symbol %d exceeds the maximum %d", lengths[s],
+                        s, kMaxHuffmanCodeLength);
+    }
+    if (lengths[s] == 0) continue;
+    max_len = std::max<int>(max_len, lengths[s]);
+    kraft += uint64_t{1} << (kMaxHuffmanCodeLength - lengths[s]);
+  }
+  if (max_len == 0) return Corruption("huffman table has no used symbol");
+  if (kraft > (uint64_t{1} << kMaxHuffmanCodeLength)) {
+    return Corruption("huffman code lengths are oversubscribed (not a prefix code)");
+  }
+  table_bits_ = max_len;
+  table_.assign(size_t{1} << max_len, Entry{0, 0});
+  HuffmanEncoder canonical(lengths);
+  for (size_t s = 0; s < lengths.size(); ++s) {
+    int len = lengths[s];
+    if (len == 0) continue;
+    // The encoder's reversed code is the low `len` bits of every table index
+    // that decodes to s.
+    uint32_t code = canonical.code(static_cast<uint32_t>(s));
+    for (uint32_t high = 0; high < (1u << (max_len - len)); ++high) {
+      table_[code | (high << len)] = Entry{static_cast<uint16_t>(s), static_cast<uint8_t>(len)};
+    }
+  }
+  return Status();
+}
+
+}  // namespace tsdb

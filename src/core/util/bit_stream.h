@@ -1,0 +1,125 @@
+// Bit streams, least significant bit first: bit i of the stream is bit i%8 of
+// byte i/8. Writers append to a std::string; readers are bounds-checked by
+// their callers through bits_left().
+#ifndef TSDB_CORE_UTIL_BIT_STREAM_H_
+#define TSDB_CORE_UTIL_BIT_STREAM_H_
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+namespace tsdb {
+
+inline uint64_t LowBits(int n) { return n >= 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1; }
+
+class BitWriter {
+ public:
+  explicit BitWriter(std::string* out) : out_(out) {}
+
+  // REQUIRES: 0 <= n <= 64 and value < 2^n.
+  void Write(uint64_t value, int n) {
+    if (n == 0) return;
+    acc_ |= value << used_;
+    if (used_ + n >= 64) {
+      Emit(acc_);
+      int taken = 64 - used_;
+      acc_ = taken == 64 ? 0 : value >> taken;
+      used_ = used_ + n - 64;
+    } else {
+      used_ += n;
+    }
+  }
+  // Writes the partial last byte; zero padding. The writer must not be used
+  // afterwards.
+  void Finish() {
+    char buf[8];
+    int bytes = (used_ + 7) / 8;
+    for (int i = 0; i < bytes; ++i) buf[i] = static_cast<char>(acc_ >> (8 * i));
+    out_->append(buf, bytes);
+    acc_ = 0;
+    used_ = 0;
+  }
+
+ private:
+  void Emit(uint64_t word) {
+    char buf[8];
+    for (int i = 0; i < 8; ++i) buf[i] = static_cast<char>(word >> (8 * i));
+    out_->append(buf, 8);
+  }
+
+  std::string* out_;
+  uint64_t acc_ = 0;
+  int used_ = 0;  // bits of acc_ in use, < 64
+};
+
+// Fast path first: Refill() loads 8 bytes at a time while at least 8 remain,
+// so the inner loops of decoders run on a 64-bit register. Reads never touch
+// memory outside [data, data + size); past the end they yield zero bits, and
+// callers detect that with bits_left() < 0.
+class BitReader {
+ public:
+  BitReader(const uint8_t* data, size_t size) : pos_(data), end_(data + size) { Refill(); }
+
+  // After Refill() at least min(57, bits remaining) bits are buffered.
+  void Refill() {
+    if (end_ - pos_ >= 8) {
+      uint64_t word;
+      std::memcpy(&word, pos_, 8);  // little-endian hosts only (x86-64, arm64)
+      buf_ |= word << avail_;
+      int bytes = (63 - avail_) >> 3;
+      pos_ += bytes;
+      avail_ += bytes * 8;
+    } else {
+      while (avail_ <= 56 && pos_ < end_) {
+        buf_ |= uint64_t{*pos_++} << avail_;
+        avail_ += 8;
+      }
+    }
+  }
+  // REQUIRES: n <= 56; call Refill() first when avail() < n.
+  uint64_t Peek(int n) const { return buf_ & LowBits(n); }
+  void Consume(int n) {
+    buf_ >>= n;
+    avail_ -= n;
+    consumed_ += n;
+  }
+  int avail() const { return avail_; }
+
+  // Reads n <= 64 bits; returns zeros past the end (see bits_left()).
+  uint64_t Read(int n) {
+    if (n > 56) {
+      uint64_t low = Read(32);
+      return low | (Read(n - 32) << 32);
+    }
+    if (avail_ < n) Refill();
+    uint64_t v = Peek(n);
+    if (avail_ >= n) {
+      Consume(n);
+    } else {  // past the end: account for the missing bits
+      buf_ = 0;
+      consumed_ += n;
+      overrun_ += n - avail_;
+      avail_ = 0;
+    }
+    return v;
+  }
+  bool ReadBit() { return Read(1) != 0; }
+
+  // Bits that remain unread; negative when the stream was read past its end.
+  int64_t bits_left() const {
+    return static_cast<int64_t>(end_ - pos_) * 8 + avail_ - overrun_;
+  }
+  uint64_t bits_consumed() const { return consumed_; }
+
+ private:
+  const uint8_t* pos_;
+  const uint8_t* end_;
+  uint64_t buf_ = 0;  // bits above avail_ may hold bytes not yet counted
+  int avail_ = 0;
+  int64_t overrun_ = 0;
+  uint64_t consumed_ = 0;
+};
+
+}  // namespace tsdb
+
+#endif  // TSDB_CORE_UTIL_BIT_STREAM_H_
