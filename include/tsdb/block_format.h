@@ -26,9 +26,12 @@
 // Codec payloads (m = number of non-null values, m > 0 except for kAllNull):
 //   kAllNull       (nothing; m == 0)
 //   kConstant      8 bytes: the bits of the single value shared by all m rows
-//   kFloatDecimal  u8 scale s (value = int / 10^s), varint exception count e,
-//                  e x (varint row gap, 8 raw bytes), zvarint first int,
-//                  packed stream of m-1 zigzag deltas of the ints
+//   kFloatDecimal  u8 scale s (value = int / 10^s; bit 7 set = plain),
+//                  varint exception count e, e x (varint row gap from the
+//                  previous exception, 8 raw bytes); then plain: packed
+//                  stream of m zigzag ints; else: zvarint first int, packed
+//                  stream of m-1 zigzag deltas of the ints. An exception row
+//                  holds the previous row's int (0 for row 0).
 //   kFloatGorilla  Gorilla XOR bit stream (Pelkonen et al., VLDB 2015)
 //   kFloatRaw      m x 8 raw bytes
 //   kIntDelta      zvarint first, packed stream of m-1 zigzag deltas

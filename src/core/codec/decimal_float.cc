@@ -12,6 +12,9 @@ namespace {
 constexpr double kPow10[kMaxDecimalScale + 1] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,
                                                  1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13,
                                                  1e14, 1e15, 1e16, 1e17, 1e18};
+// Set in the scale byte when the ints are stored as zigzag values rather
+// than deltas.
+constexpr uint8_t kDecimalPlainFlag = 0x80;
 // Integers beyond 2^53 are not all representable as doubles.
 constexpr double kMaxExactInt = 9007199254740992.0;
 
@@ -83,7 +86,26 @@ bool PutDecimalFloat(absl::Span<const double> values, std::string* out) {
     prev = ints[i];
   }
 
-  out->push_back(static_cast<char>(scale));
+  // Deltas suit random walks; plain values suit series that jump around a
+  // level. Measure both.
+  std::string plain;
+  {
+    std::vector<uint64_t> zigzag(m);
+    for (size_t i = 0; i < m; ++i) zigzag[i] = ZigZagEncode(ints[i]);
+    PutPacked(zigzag, &plain);
+  }
+  std::string delta;
+  {
+    PutZigZagVarint(&delta, ints[0]);
+    std::vector<uint64_t> deltas(m - 1);
+    for (size_t i = 1; i < m; ++i) {
+      deltas[i - 1] = ZigZagEncode(static_cast<int64_t>(static_cast<uint64_t>(ints[i]) -
+                                                        static_cast<uint64_t>(ints[i - 1])));
+    }
+    PutPacked(deltas, &delta);
+  }
+  const bool use_plain = plain.size() < delta.size();
+  out->push_back(static_cast<char>(scale | (use_plain ? kDecimalPlainFlag : 0)));
   PutVarint(out, exceptions);
   size_t last = 0;
   for (size_t i = 0; i < m; ++i) {
@@ -92,19 +114,15 @@ bool PutDecimalFloat(absl::Span<const double> values, std::string* out) {
     PutFixed64(out, Bits(values[i]));
     last = i;
   }
-  PutZigZagVarint(out, m > 0 ? ints[0] : 0);
-  std::vector<uint64_t> deltas(m > 0 ? m - 1 : 0);
-  for (size_t i = 1; i < m; ++i) {
-    deltas[i - 1] = ZigZagEncode(static_cast<int64_t>(static_cast<uint64_t>(ints[i]) -
-                                                      static_cast<uint64_t>(ints[i - 1])));
-  }
-  PutPacked(deltas, out);
+  out->append(use_plain ? plain : delta);
   return true;
 }
 
 Status GetDecimalFloat(ByteReader* in, size_t count, double* out) {
-  uint8_t scale;
-  TSDB_RETURN_IF_ERROR(in->ReadByte(&scale, "decimal scale"));
+  uint8_t scale_byte;
+  TSDB_RETURN_IF_ERROR(in->ReadByte(&scale_byte, "decimal scale"));
+  const bool plain = (scale_byte & kDecimalPlainFlag) != 0;
+  const int scale = scale_byte & ~kDecimalPlainFlag;
   if (scale > kMaxDecimalScale) {
     return Corruption("decimal scale is %d, expected at most %d", scale, kMaxDecimalScale);
   }
@@ -123,26 +141,30 @@ Status GetDecimalFloat(ByteReader* in, size_t count, double* out) {
     raw[e].first = row;
     TSDB_RETURN_IF_ERROR(in->ReadFixed64(&raw[e].second, "decimal exception value"));
   }
-  int64_t first;
-  TSDB_RETURN_IF_ERROR(in->ReadZigZagVarint(&first, "decimal first value"));
   if (count == 0) return Corruption("decimal payload for zero values");
-  std::vector<uint64_t> deltas(count - 1);
-  TSDB_RETURN_IF_ERROR(GetPacked(in, count - 1, deltas.data(), "decimal deltas"));
-
-  // Fast path: integer-valued series need no division.
-  uint64_t acc = static_cast<uint64_t>(first);
-  out[0] = static_cast<double>(first);
-  if (scale == 0) {
+  // ints[i] as uint64 (wrapping): either decoded directly or prefix-summed.
+  std::vector<uint64_t> ints(count);
+  if (plain) {
+    TSDB_RETURN_IF_ERROR(GetPacked(in, count, ints.data(), "decimal values"));
+    for (size_t i = 0; i < count; ++i) ints[i] = static_cast<uint64_t>(ZigZagDecode(ints[i]));
+  } else {
+    int64_t first;
+    TSDB_RETURN_IF_ERROR(in->ReadZigZagVarint(&first, "decimal first value"));
+    TSDB_RETURN_IF_ERROR(GetPacked(in, count - 1, ints.data() + 1, "decimal deltas"));
+    uint64_t acc = static_cast<uint64_t>(first);
+    ints[0] = acc;
     for (size_t i = 1; i < count; ++i) {
-      acc += static_cast<uint64_t>(ZigZagDecode(deltas[i - 1]));
-      out[i] = static_cast<double>(static_cast<int64_t>(acc));
+      acc += static_cast<uint64_t>(ZigZagDecode(ints[i]));
+      ints[i] = acc;
     }
+  }
+  // Fast path: integer-valued series need no division.
+  if (scale == 0) {
+    for (size_t i = 0; i < count; ++i) out[i] = static_cast<double>(static_cast<int64_t>(ints[i]));
   } else {
     const double p = kPow10[scale];
-    out[0] = static_cast<double>(first) / p;
-    for (size_t i = 1; i < count; ++i) {
-      acc += static_cast<uint64_t>(ZigZagDecode(deltas[i - 1]));
-      out[i] = static_cast<double>(static_cast<int64_t>(acc)) / p;
+    for (size_t i = 0; i < count; ++i) {
+      out[i] = static_cast<double>(static_cast<int64_t>(ints[i])) / p;
     }
   }
   for (const auto& [r, bits] : raw) out[r] = FromBits(bits);
@@ -150,17 +172,18 @@ Status GetDecimalFloat(ByteReader* in, size_t count, double* out) {
 }
 
 std::string DescribeDecimalFloat(ByteReader in) {
-  uint8_t scale = 0;
+  uint8_t scale_byte = 0;
   uint64_t exceptions = 0;
-  if (!in.ReadByte(&scale, "").ok() || !in.ReadVarint(&exceptions, "").ok()) return "?";
+  if (!in.ReadByte(&scale_byte, "").ok() || !in.ReadVarint(&exceptions, "").ok()) return "?";
   for (uint64_t e = 0; e < exceptions; ++e) {
     uint64_t gap, bits;
     if (!in.ReadVarint(&gap, "").ok() || !in.ReadFixed64(&bits, "").ok()) return "?";
   }
+  const bool plain = (scale_byte & kDecimalPlainFlag) != 0;
   int64_t first;
-  if (!in.ReadZigZagVarint(&first, "").ok()) return "?";
-  return absl::StrFormat("scale=%d exceptions=%d deltas=%s", scale, exceptions,
-                         DescribePacked(in));
+  if (!plain && !in.ReadZigZagVarint(&first, "").ok()) return "?";
+  return absl::StrFormat("scale=%d exceptions=%d %s=%s", scale_byte & ~kDecimalPlainFlag,
+                         exceptions, plain ? "values" : "deltas", DescribePacked(in));
 }
 
 }  // namespace tsdb

@@ -1,0 +1,12 @@
+// Module initialisation: one Init call per concept, as pgvector does.
+#include "pg/fault_injection.h"
+#include "pg/guard.h"
+
+extern "C" {
+PG_MODULE_MAGIC;
+
+PGDLLEXPORT void _PG_init(void);
+void _PG_init(void) {
+  tsdb::pg::Guarded([] { tsdb::pg::DefineFaultInjectionGuc(); });
+}
+}
