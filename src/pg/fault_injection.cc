@@ -42,7 +42,7 @@ void MaybeInjectFault() {
       throw std::logic_error("injected C++ exception");
     case kFaultPgError:
       PgCall([] {
-        ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
+        ereport(ERROR, (errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
                         errmsg("injected Postgres error inside a C++ scope")));
       });
       break;
