@@ -252,18 +252,23 @@ Result<std::string> EncodeFloat64Chunk(absl::Span<const double> values,
   if (dense.empty()) return chunk(Codec::kAllNull, "");
   if (AllSameBits(dense)) return chunk(Codec::kConstant, ConstantPayload(dense[0]));
 
-  Codec best_codec = Codec::kFloatGorilla;
+  // Decimal first: it wins on the series this product is for, and a cheap
+  // lower bound on Gorilla's size then usually shows Gorilla cannot beat it.
+  Codec best_codec = Codec::kFloatDecimal;
   std::string best;
-  PutGorillaXor(dense, &best);
-  if (best.size() >= dense.size() * 8) {
-    best_codec = Codec::kFloatRaw;
-    best.clear();
-    for (double v : dense) best.append(ConstantPayload(v));
+  const bool decimal = PutDecimalFloat(dense, &best);
+  if (!decimal || GorillaXorMinBits(dense) < best.size() * 8) {
+    std::string gorilla;
+    PutGorillaXor(dense, &gorilla);
+    if (!decimal || gorilla.size() < best.size()) {
+      best_codec = Codec::kFloatGorilla;
+      best.swap(gorilla);
+    }
   }
-  std::string decimal;
-  if (PutDecimalFloat(dense, &decimal) && decimal.size() < best.size()) {
-    best_codec = Codec::kFloatDecimal;
-    best.swap(decimal);
+  if (best.size() > dense.size() * 8) {  // incompressible: raw bits
+    best_codec = Codec::kFloatRaw;
+    best.resize(dense.size() * 8);
+    std::memcpy(best.data(), dense.data(), dense.size() * 8);  // little-endian hosts only
   }
   return chunk(best_codec, best);
 }
@@ -324,6 +329,11 @@ Result<std::string> EncodeInt64Chunk(absl::Span<const int64_t> values,
   Codec best_codec = Codec::kDeltaOfDelta;
   std::string best;
   PutDeltaOfDelta(dense, &best);
+  // A regular series (every delta-of-delta zero) costs a few header bytes;
+  // nothing else can be meaningfully smaller.
+  if (dense.size() >= 2 && static_cast<uint8_t>(best.back()) == static_cast<uint8_t>(PackMode::kZero)) {
+    return chunk(best_codec, best);
+  }
   std::string candidate;
   PutIntDelta(dense, &candidate);
   if (candidate.size() < best.size()) {

@@ -33,7 +33,11 @@ double FromBits(uint64_t b) {
 bool ScaledInt(double v, int scale, int64_t* out) {
   double x = v * kPow10[scale];
   if (!(std::fabs(x) <= kMaxExactInt)) return false;  // also rejects NaN
-  int64_t i = std::llrint(x);
+  // Round to nearest by hand: std::llrint is a library call, and this runs
+  // for every value. Any rounding works: the check below is exact.
+  // From 2^52 on every double is an integer, and adding 0.5 could round.
+  const double rounded = std::fabs(x) >= 4503599627370496.0 ? x : x + (x >= 0 ? 0.5 : -0.5);
+  int64_t i = static_cast<int64_t>(rounded);
   double back = scale == 0 ? static_cast<double>(i) : static_cast<double>(i) / kPow10[scale];
   if (Bits(back) != Bits(v)) return false;  // -0.0 fails here: its int is 0
   *out = i;
@@ -42,9 +46,11 @@ bool ScaledInt(double v, int scale, int64_t* out) {
 
 // Smallest scale at which v is an exact scaled integer, or -1.
 int MinScale(double v) {
-  if (!std::isfinite(v)) return -1;
   int64_t unused;
-  for (int s = 0; s <= kMaxDecimalScale; ++s) {
+  // Fast path: integer values (scale 0) need no search.
+  if (ScaledInt(v, 0, &unused)) return 0;
+  if (!std::isfinite(v)) return -1;
+  for (int s = 1; s <= kMaxDecimalScale; ++s) {
     if (ScaledInt(v, s, &unused)) return s;
   }
   return -1;
@@ -128,6 +134,11 @@ Status GetDecimalFloat(ByteReader* in, size_t count, double* out) {
   }
   uint64_t exceptions;
   TSDB_RETURN_IF_ERROR(in->ReadBoundedVarint(&exceptions, count, "decimal exception count"));
+  // Each exception takes at least 9 bytes: check before allocating for them.
+  if (exceptions > in->remaining() / 9) {
+    return Corruption("decimal exception count %d cannot fit in %d bytes", exceptions,
+                      in->remaining());
+  }
   std::vector<std::pair<size_t, uint64_t>> raw(exceptions);
   size_t row = 0;
   for (uint64_t e = 0; e < exceptions; ++e) {
@@ -142,30 +153,28 @@ Status GetDecimalFloat(ByteReader* in, size_t count, double* out) {
     TSDB_RETURN_IF_ERROR(in->ReadFixed64(&raw[e].second, "decimal exception value"));
   }
   if (count == 0) return Corruption("decimal payload for zero values");
-  // ints[i] as uint64 (wrapping): either decoded directly or prefix-summed.
-  std::vector<uint64_t> ints(count);
+  // Fast path: one fused pass decodes, prefix-sums and converts to double;
+  // integer-valued series (scale 0) need nothing more.
+  double* o = out;
   if (plain) {
-    TSDB_RETURN_IF_ERROR(GetPacked(in, count, ints.data(), "decimal values"));
-    for (size_t i = 0; i < count; ++i) ints[i] = static_cast<uint64_t>(ZigZagDecode(ints[i]));
+    TSDB_RETURN_IF_ERROR(ForEachPacked(in, count, "decimal values", [&o](uint64_t v) {
+      *o++ = static_cast<double>(ZigZagDecode(v));
+    }));
   } else {
     int64_t first;
     TSDB_RETURN_IF_ERROR(in->ReadZigZagVarint(&first, "decimal first value"));
-    TSDB_RETURN_IF_ERROR(GetPacked(in, count - 1, ints.data() + 1, "decimal deltas"));
     uint64_t acc = static_cast<uint64_t>(first);
-    ints[0] = acc;
-    for (size_t i = 1; i < count; ++i) {
-      acc += static_cast<uint64_t>(ZigZagDecode(ints[i]));
-      ints[i] = acc;
-    }
+    *o++ = static_cast<double>(first);
+    TSDB_RETURN_IF_ERROR(ForEachPacked(in, count - 1, "decimal deltas", [&o, &acc](uint64_t v) {
+      acc += static_cast<uint64_t>(ZigZagDecode(v));
+      *o++ = static_cast<double>(static_cast<int64_t>(acc));
+    }));
   }
-  // Fast path: integer-valued series need no division.
-  if (scale == 0) {
-    for (size_t i = 0; i < count; ++i) out[i] = static_cast<double>(static_cast<int64_t>(ints[i]));
-  } else {
+  // The ints are exact in a double (|int| <= 2^53), so dividing the double
+  // equals dividing the int, as the encoder checked.
+  if (scale > 0) {
     const double p = kPow10[scale];
-    for (size_t i = 0; i < count; ++i) {
-      out[i] = static_cast<double>(static_cast<int64_t>(ints[i])) / p;
-    }
+    for (size_t i = 0; i < count; ++i) out[i] /= p;
   }
   for (const auto& [r, bits] : raw) out[r] = FromBits(bits);
   return Status();

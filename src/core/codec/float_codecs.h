@@ -27,6 +27,9 @@ std::string DescribeDecimalFloat(ByteReader in);
 // Gorilla (Pelkonen et al., "Gorilla: A Fast, Scalable, In-Memory Time Series
 // Database", VLDB 2015), as Prometheus's chunkenc/xor.go uses it.
 void PutGorillaXor(absl::Span<const double> values, std::string* out);
+// A lower bound on PutGorillaXor's size in bits, from one cheap pass: lets
+// the encoder skip Gorilla when another codec is already smaller.
+uint64_t GorillaXorMinBits(absl::Span<const double> values);
 Status GetGorillaXor(ByteReader* in, size_t count, double* out);
 
 }  // namespace tsdb

@@ -50,6 +50,22 @@ void PutGorillaXor(absl::Span<const double> values, std::string* out) {
   writer.Finish();
 }
 
+uint64_t GorillaXorMinBits(absl::Span<const double> values) {
+  // Every value after the first costs 1 bit when unchanged, else 2 control
+  // bits plus at least its XOR's meaningful bits.
+  uint64_t bits = 64;
+  uint64_t prev;
+  std::memcpy(&prev, &values[0], 8);
+  for (size_t i = 1; i < values.size(); ++i) {
+    uint64_t cur;
+    std::memcpy(&cur, &values[i], 8);
+    uint64_t x = cur ^ prev;
+    prev = cur;
+    bits += x == 0 ? 1 : 2 + 64 - __builtin_clzll(x) - __builtin_ctzll(x);
+  }
+  return bits;
+}
+
 Status GetGorillaXor(ByteReader* in, size_t count, double* out) {
   const size_t bytes = in->remaining();
   const uint8_t* data;

@@ -86,7 +86,7 @@ HuffmanEncoder::HuffmanEncoder(const std::vector<uint8_t>& lengths)
   }
 }
 
-Status HuffmanDecoder::Init(const std::vector<uint8_t>& lengths) {
+Status HuffmanDecoder::Init(const std::vector<uint8_t>& lengths, uint32_t escape) {
   int max_len = 0;
   uint64_t kraft = 0;  // in units of 2^-kMaxHuffmanCodeLength
   for (size_t s = 0; s < lengths.size(); ++s) {
@@ -102,18 +102,52 @@ Status HuffmanDecoder::Init(const std::vector<uint8_t>& lengths) {
   if (kraft > (uint64_t{1} << kMaxHuffmanCodeLength)) {
     return Corruption("huffman code lengths are oversubscribed (not a prefix code)");
   }
-  table_bits_ = max_len;
-  table_.assign(size_t{1} << max_len, Entry{0, 0});
-  HuffmanEncoder canonical(lengths);
-  for (size_t s = 0; s < lengths.size(); ++s) {
-    int len = lengths[s];
-    if (len == 0) continue;
-    // The encoder's reversed code is the low `len` bits of every table index
-    // that decodes to s.
-    uint32_t code = canonical.code(static_cast<uint32_t>(s));
-    for (uint32_t high = 0; high < (1u << (max_len - len)); ++high) {
-      table_[code | (high << len)] = Entry{static_cast<uint16_t>(s), static_cast<uint8_t>(len)};
+  // Canonical codes (as HuffmanEncoder assigns them), without allocating:
+  // this runs once per decoded chunk.
+  uint32_t codes[kMaxHuffmanSymbols];
+  {
+    uint32_t code = 0;
+    for (int len = 1; len <= max_len; ++len) {
+      for (size_t s = 0; s < lengths.size(); ++s) {
+        if (lengths[s] != len) continue;
+        uint32_t reversed = 0;
+        for (int b = 0; b < len; ++b) reversed |= ((code >> b) & 1u) << (len - 1 - b);
+        codes[s] = reversed;
+        ++code;
+      }
+      code <<= 1;
     }
+  }
+  // Single-symbol entries over max_len bits first, in the front of the
+  // table. An incomplete code leaves some indexes invalid (length 0).
+  const size_t single_size = size_t{1} << max_len;
+  std::fill(table_.begin(), table_.begin() + single_size, Entry{0, 0, 0, 0});
+  for (size_t s = 0; s < lengths.size(); ++s) {
+    const int len = lengths[s];
+    if (len == 0) continue;
+    // The reversed code is the low `len` bits of every index decoding to s.
+    const Entry e{static_cast<uint16_t>(s), 0, static_cast<uint8_t>(len), static_cast<uint8_t>(len)};
+    for (size_t index = codes[s]; index < single_size; index += size_t{1} << len) table_[index] = e;
+  }
+  // Then widen the table a few bits, so that short codes (the common case
+  // these streams exist for) decode two at a time. The width is capped
+  // because the table is rebuilt for every chunk. Wider entries are filled
+  // from the highest index down, reading only single entries below
+  // single_size, which stay untouched until last.
+  table_bits_ = std::max(max_len, std::min(max_len + 4, kPairTableBits));
+  const uint32_t single_mask = static_cast<uint32_t>(single_size - 1);
+  for (uint32_t index = (1u << table_bits_); index-- > 0;) {
+    Entry e = table_[index & single_mask];
+    if (e.first_length != 0 && e.first_symbol != escape) {
+      const int rest = table_bits_ - e.first_length;
+      const Entry second = table_[(index >> e.first_length) & single_mask];
+      if (second.first_length != 0 && second.first_length == second.length &&
+          second.first_length <= rest && second.first_symbol != escape) {
+        e.second_symbol = second.first_symbol;
+        e.length = static_cast<uint8_t>(e.first_length + second.first_length);
+      }
+    }
+    table_[index] = e;
   }
   return Status();
 }

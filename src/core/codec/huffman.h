@@ -10,6 +10,7 @@
 #ifndef TSDB_CORE_CODEC_HUFFMAN_H_
 #define TSDB_CORE_CODEC_HUFFMAN_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -38,36 +39,33 @@ class HuffmanEncoder {
   std::vector<uint32_t> codes_;
 };
 
-// Decoder side. Init() validates the lengths: each <= kMaxHuffmanCodeLength,
-// at least one used, and the code is not oversubscribed (Kraft sum <= 1).
-// An incomplete code is allowed; its unused bit patterns decode as errors.
+// Decoder side: a lookup table indexed by the next table_bits() bits of the
+// LSB-first stream. Each entry decodes one symbol, or two when both codes fit
+// in table_bits() and neither is the escape symbol. Init() validates the
+// lengths: each <= kMaxHuffmanCodeLength, at least one used, and the code is
+// not oversubscribed (Kraft sum <= 1). An incomplete code is allowed; its
+// unused bit patterns have first_length 0 and are errors when met.
 class HuffmanDecoder {
  public:
-  Status Init(const std::vector<uint8_t>& lengths);
+  struct Entry {
+    uint16_t first_symbol;
+    uint16_t second_symbol;  // valid when length > first_length
+    uint8_t first_length;    // 0: invalid bit pattern
+    uint8_t length;          // bits of both codes (== first_length: one code)
+  };
+  // Pairs of codes decode from tables up to this wide (4096 entries).
+  static constexpr int kPairTableBits = 7;
 
-  // Decodes one symbol. Returns false on an unused bit pattern. The caller
-  // checks reader->bits_left() for running past the end.
-  bool Decode(BitReader* in, uint32_t* symbol) const {
-    if (in->avail() < table_bits_) in->Refill();
-    Entry e = table_[in->Peek(table_bits_)];
-    if (e.length == 0) return false;
-    *symbol = e.symbol;
-    if (e.length <= in->avail()) {
-      in->Consume(e.length);
-    } else {
-      in->Read(e.length);  // past the end: records the overrun
-    }
-    return true;
-  }
+  // `escape` (the symbol that stands for an overflow value) never pairs.
+  Status Init(const std::vector<uint8_t>& lengths, uint32_t escape);
   int table_bits() const { return table_bits_; }
+  const Entry* table() const { return table_.data(); }
 
  private:
-  struct Entry {
-    uint16_t symbol;
-    uint8_t length;  // 0: invalid pattern
-  };
   int table_bits_ = 0;
-  std::vector<Entry> table_;
+  // Sized for the widest table; only the first 2^table_bits_ entries are
+  // used. A member array, not a vector: no allocation per chunk.
+  std::array<Entry, size_t{1} << kMaxHuffmanCodeLength> table_;
 };
 
 }  // namespace tsdb

@@ -24,15 +24,12 @@ void PutIntDelta(absl::Span<const int64_t> values, std::string* out) {
 Status GetIntDelta(ByteReader* in, size_t count, int64_t* out) {
   int64_t first;
   TSDB_RETURN_IF_ERROR(in->ReadZigZagVarint(&first, "first value"));
-  std::vector<uint64_t> deltas(count - 1);
-  TSDB_RETURN_IF_ERROR(GetPacked(in, count - 1, deltas.data(), "deltas"));
   uint64_t acc = U(first);
-  out[0] = first;
-  for (size_t i = 1; i < count; ++i) {
-    acc += U(ZigZagDecode(deltas[i - 1]));
-    out[i] = S(acc);
-  }
-  return Status();
+  *out++ = first;
+  return ForEachPacked(in, count - 1, "deltas", [&out, &acc](uint64_t v) {
+    acc += U(ZigZagDecode(v));
+    *out++ = S(acc);
+  });
 }
 
 void PutIntPlain(absl::Span<const int64_t> values, std::string* out) {
@@ -42,10 +39,7 @@ void PutIntPlain(absl::Span<const int64_t> values, std::string* out) {
 }
 
 Status GetIntPlain(ByteReader* in, size_t count, int64_t* out) {
-  std::vector<uint64_t> zigzag(count);
-  TSDB_RETURN_IF_ERROR(GetPacked(in, count, zigzag.data(), "values"));
-  for (size_t i = 0; i < count; ++i) out[i] = ZigZagDecode(zigzag[i]);
-  return Status();
+  return ForEachPacked(in, count, "values", [&out](uint64_t v) { *out++ = ZigZagDecode(v); });
 }
 
 void PutDeltaOfDelta(absl::Span<const int64_t> values, std::string* out) {
@@ -65,21 +59,18 @@ void PutDeltaOfDelta(absl::Span<const int64_t> values, std::string* out) {
 Status GetDeltaOfDelta(ByteReader* in, size_t count, int64_t* out) {
   int64_t first;
   TSDB_RETURN_IF_ERROR(in->ReadZigZagVarint(&first, "first value"));
-  out[0] = first;
+  *out++ = first;
   if (count == 1) return in->ExpectEnd("single value");
   int64_t first_delta;
   TSDB_RETURN_IF_ERROR(in->ReadZigZagVarint(&first_delta, "first delta"));
-  std::vector<uint64_t> dods(count - 2);
-  TSDB_RETURN_IF_ERROR(GetPacked(in, count - 2, dods.data(), "delta-of-deltas"));
   uint64_t value = U(first) + U(first_delta);
   uint64_t delta = U(first_delta);
-  out[1] = S(value);
-  for (size_t i = 2; i < count; ++i) {
-    delta += U(ZigZagDecode(dods[i - 2]));
+  *out++ = S(value);
+  return ForEachPacked(in, count - 2, "delta-of-deltas", [&out, &value, &delta](uint64_t v) {
+    delta += U(ZigZagDecode(v));
     value += delta;
-    out[i] = S(value);
-  }
-  return Status();
+    *out++ = S(value);
+  });
 }
 
 std::string DescribeIntPayload(Codec codec, ByteReader in) {

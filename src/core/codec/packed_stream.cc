@@ -68,78 +68,6 @@ void WriteHuffman(absl::Span<const uint64_t> values, const HuffmanPlan& plan, st
   writer.Finish();
 }
 
-Status ReadHuffman(ByteReader* in, size_t count, uint64_t* out, const char* what) {
-  uint64_t alphabet;
-  TSDB_RETURN_IF_ERROR(in->ReadVarint(&alphabet, "huffman alphabet size"));
-  if (alphabet < 2 || alphabet > kMaxHuffmanSymbols) {
-    return Corruption("%s: huffman alphabet size is %d, expected 2..%d", what, alphabet,
-                      kMaxHuffmanSymbols);
-  }
-  const uint8_t* packed_lengths;
-  TSDB_RETURN_IF_ERROR(in->ReadBytes((alphabet + 1) / 2, &packed_lengths, "huffman code lengths"));
-  std::vector<uint8_t> lengths(alphabet);
-  for (uint64_t s = 0; s < alphabet; ++s) {
-    lengths[s] = (packed_lengths[s / 2] >> (4 * (s % 2))) & 0xf;
-  }
-  if (alphabet % 2 == 1 && (packed_lengths[alphabet / 2] >> 4) != 0) {
-    return Corruption("%s: huffman code length padding is not zero", what);
-  }
-  HuffmanDecoder decoder;
-  TSDB_RETURN_IF_ERROR(decoder.Init(lengths));
-  uint64_t overflow_size;
-  TSDB_RETURN_IF_ERROR(in->ReadVarint(&overflow_size, "huffman overflow size"));
-  const uint8_t* overflow_data;
-  TSDB_RETURN_IF_ERROR(in->ReadBytes(overflow_size, &overflow_data, "huffman overflow stream"));
-  ByteReader overflow(overflow_data, overflow_size);
-
-  const size_t stream_bytes = in->remaining();
-  const uint8_t* stream;
-  TSDB_RETURN_IF_ERROR(in->ReadBytes(stream_bytes, &stream, "huffman code stream"));
-  // Every symbol takes at least one bit: reject impossible counts up front.
-  if (count > stream_bytes * 8) {
-    return Corruption("%s: %d huffman codes cannot fit in %d bytes", what, count, stream_bytes);
-  }
-  BitReader bits(stream, stream_bytes);
-  const uint32_t escape = static_cast<uint32_t>(alphabet - 1);
-  const int table_bits = decoder.table_bits();
-  size_t i = 0;
-  while (i < count) {
-    bits.Refill();
-    // Fast path: decode as many symbols as the buffer surely holds.
-    size_t batch = std::min<size_t>(static_cast<size_t>(bits.avail() / table_bits), count - i);
-    if (batch == 0) batch = 1;  // the stream's tail: Decode checks the overrun
-    for (size_t end = i + batch; i < end; ++i) {
-      uint32_t symbol;
-      if (!decoder.Decode(&bits, &symbol)) {
-        return Corruption("%s: invalid huffman code at value %d", what, i);
-      }
-      if (symbol == escape) {
-        uint64_t extra;
-        TSDB_RETURN_IF_ERROR(overflow.ReadVarint(&extra, "huffman overflow value"));
-        if (extra > UINT64_MAX - escape) {
-          return Corruption("%s: huffman overflow value exceeds 64 bits", what);
-        }
-        out[i] = escape + extra;
-      } else {
-        out[i] = symbol;
-      }
-    }
-    if (bits.bits_left() < 0) {
-      return Corruption("truncated %s: huffman code stream ends after %d of %d values", what, i,
-                        count);
-    }
-  }
-  TSDB_RETURN_IF_ERROR(overflow.ExpectEnd("huffman overflow values"));
-  if ((bits.bits_consumed() + 7) / 8 != stream_bytes) {
-    return Corruption("%s: huffman code stream has %d bytes, its codes use %d", what, stream_bytes,
-                      (bits.bits_consumed() + 7) / 8);
-  }
-  if (bits.Read(static_cast<int>(bits.bits_left())) != 0) {
-    return Corruption("%s: huffman code stream padding is not zero", what);
-  }
-  return Status();
-}
-
 // ---- kBits ----
 
 void WriteBits(absl::Span<const uint64_t> values, int width, std::string* out) {
@@ -148,52 +76,6 @@ void WriteBits(absl::Span<const uint64_t> values, int width, std::string* out) {
   BitWriter writer(out);
   for (uint64_t v : values) writer.Write(v, width);
   writer.Finish();
-}
-
-Status ReadBits(ByteReader* in, size_t count, uint64_t* out, const char* what) {
-  uint8_t width;
-  TSDB_RETURN_IF_ERROR(in->ReadByte(&width, "bit width"));
-  if (width < 1 || width > 64) {
-    return Corruption("%s: bit width is %d, expected 1..64", what, width);
-  }
-  const uint64_t bytes = (static_cast<uint64_t>(count) * width + 7) / 8;
-  if (bytes != in->remaining()) {
-    return Corruption("%s: %d values of %d bits need %d bytes, found %d", what, count, width, bytes,
-                      in->remaining());
-  }
-  const uint8_t* data;
-  TSDB_RETURN_IF_ERROR(in->ReadBytes(bytes, &data, what));
-  BitReader bits(data, bytes);
-  if (width <= 56) {
-    // Fast path: refill once per several values.
-    const int per_refill = 56 / width;
-    size_t i = 0;
-    while (i < count) {
-      bits.Refill();
-      size_t end = std::min(count, i + per_refill);
-      for (; i < end; ++i) {
-        out[i] = bits.Peek(width);
-        bits.Consume(width);
-      }
-    }
-  } else {
-    for (size_t i = 0; i < count; ++i) out[i] = bits.Read(width);
-  }
-  int64_t pad = bits.bits_left();
-  if (pad < 0 || pad >= 8 || bits.Read(static_cast<int>(pad)) != 0) {
-    return Corruption("%s: bit-packed padding is not zero", what);
-  }
-  return Status();
-}
-
-// ---- kVarint ----
-
-Status ReadVarints(ByteReader* in, size_t count, uint64_t* out, const char* what) {
-  if (count > in->remaining()) {
-    return Corruption("%s: %d varints cannot fit in %d bytes", what, count, in->remaining());
-  }
-  for (size_t i = 0; i < count; ++i) TSDB_RETURN_IF_ERROR(in->ReadVarint(&out[i], what));
-  return Status();
 }
 
 }  // namespace
@@ -220,11 +102,13 @@ void PutPacked(absl::Span<const uint64_t> values, std::string* out) {
   const size_t bits_size = 2 + (values.size() * width + 7) / 8;
 
   // Alphabet sizes worth trying: all values literal when they are small, or
-  // a power of two with the rest escaped.
+  // a power of two with the rest escaped. When many values need escaping,
+  // Huffman cannot win and planning it would cost more than the rest of the
+  // encoding, so it is not tried.
   HuffmanPlan best;
-  if (values.size() >= 16) {
+  if (values.size() >= 16 && large.size() * 8 <= values.size()) {
     for (uint32_t alphabet : {4u, 8u, 16u, 32u, 64u, 128u, 256u}) {
-      if (alphabet > max + 2) break;
+      if (alphabet >= max + 2) break;
       HuffmanPlan plan = PlanHuffman(alphabet, small_hist, large);
       if (plan.size < best.size) best = std::move(plan);
     }
@@ -243,27 +127,54 @@ void PutPacked(absl::Span<const uint64_t> values, std::string* out) {
   }
 }
 
-Status GetPacked(ByteReader* in, size_t count, uint64_t* out, const char* what) {
-  uint8_t mode;
-  TSDB_RETURN_IF_ERROR(in->ReadByte(&mode, "packed stream mode"));
-  switch (static_cast<PackMode>(mode)) {
-    case PackMode::kZero:
-      std::fill(out, out + count, 0);
-      break;
-    case PackMode::kBits:
-      TSDB_RETURN_IF_ERROR(ReadBits(in, count, out, what));
-      break;
-    case PackMode::kVarint:
-      TSDB_RETURN_IF_ERROR(ReadVarints(in, count, out, what));
-      break;
-    case PackMode::kHuffman:
-      TSDB_RETURN_IF_ERROR(ReadHuffman(in, count, out, what));
-      break;
-    default:
-      return Corruption("%s: unknown packed stream mode %d", what, mode);
+namespace packed_internal {
+
+Status ReadHuffmanHeader(ByteReader* in, const char* what, HuffmanDecoder* decoder,
+                         uint32_t* escape, ByteReader* overflow) {
+  uint64_t alphabet;
+  TSDB_RETURN_IF_ERROR(in->ReadVarint(&alphabet, "huffman alphabet size"));
+  if (alphabet < 2 || alphabet > kMaxHuffmanSymbols) {
+    return Corruption("%s: huffman alphabet size is %d, expected 2..%d", what, alphabet,
+                      kMaxHuffmanSymbols);
   }
-  return in->ExpectEnd(what);
+  const uint8_t* packed_lengths;
+  TSDB_RETURN_IF_ERROR(in->ReadBytes((alphabet + 1) / 2, &packed_lengths, "huffman code lengths"));
+  std::vector<uint8_t> lengths(alphabet);
+  for (uint64_t s = 0; s < alphabet; ++s) {
+    lengths[s] = (packed_lengths[s / 2] >> (4 * (s % 2))) & 0xf;
+  }
+  if (alphabet % 2 == 1 && (packed_lengths[alphabet / 2] >> 4) != 0) {
+    return Corruption("%s: huffman code length padding is not zero", what);
+  }
+  *escape = static_cast<uint32_t>(alphabet - 1);
+  TSDB_RETURN_IF_ERROR(decoder->Init(lengths, *escape));
+  uint64_t overflow_size;
+  TSDB_RETURN_IF_ERROR(in->ReadVarint(&overflow_size, "huffman overflow size"));
+  const uint8_t* overflow_data;
+  TSDB_RETURN_IF_ERROR(in->ReadBytes(overflow_size, &overflow_data, "huffman overflow stream"));
+  *overflow = ByteReader(overflow_data, overflow_size);
+  return Status();
 }
+
+Status CheckStreamEnd(uint64_t consumed_bits, uint64_t stream_bytes, uint64_t tail_bits,
+                      const char* what) {
+  if (consumed_bits > stream_bytes * 8) {
+    return Corruption("truncated %s: huffman codes run %d bits past the end of the stream", what,
+                      consumed_bits - stream_bytes * 8);
+  }
+  if ((consumed_bits + 7) / 8 != stream_bytes) {
+    return Corruption("%s: huffman code stream has %d bytes, its codes use %d", what, stream_bytes,
+                      (consumed_bits + 7) / 8);
+  }
+  // tail_bits starts at the first unused bit; the rest of the last byte
+  // must be zero (the padding beyond it always is).
+  if ((tail_bits & LowBits(static_cast<int>(stream_bytes * 8 - consumed_bits))) != 0) {
+    return Corruption("%s: huffman code stream padding is not zero", what);
+  }
+  return Status();
+}
+
+}  // namespace packed_internal
 
 std::string DescribePacked(ByteReader in) {
   uint8_t mode;

@@ -56,6 +56,10 @@ Status GetTextDict(ByteReader* in, size_t count, std::vector<std::string>* dicti
   TSDB_RETURN_IF_ERROR(in->ReadByte(&mode, "dictionary mode"));
   uint64_t raw_size;
   TSDB_RETURN_IF_ERROR(in->ReadBoundedVarint(&raw_size, kMaxDictionaryBytes, "dictionary bytes"));
+  // Each entry takes at least its one-byte length: check before allocating.
+  if (size > raw_size) {
+    return Corruption("dictionary of %d entries cannot fit in %d bytes", size, raw_size);
+  }
   std::string decompressed;
   const uint8_t* raw;
   if (mode == kDictRaw) {
@@ -95,13 +99,19 @@ Status GetTextDict(ByteReader* in, size_t count, std::vector<std::string>* dicti
   }
   TSDB_RETURN_IF_ERROR(entries.ExpectEnd("the dictionary entries"));
 
-  std::vector<uint64_t> wide(count);
-  TSDB_RETURN_IF_ERROR(GetPacked(in, count, wide.data(), "dictionary indices"));
-  for (size_t i = 0; i < count; ++i) {
-    if (wide[i] >= size) {
-      return Corruption("dictionary index %d at value %d, expected less than %d", wide[i], i, size);
+  size_t i = 0;
+  uint64_t bad_index = 0;
+  size_t bad_row = SIZE_MAX;
+  TSDB_RETURN_IF_ERROR(ForEachPacked(in, count, "dictionary indices", [&](uint64_t v) {
+    if (v >= size && bad_row == SIZE_MAX) {
+      bad_row = i;
+      bad_index = v;
     }
-    indices[i] = static_cast<uint32_t>(wide[i]);
+    indices[i++] = v < size ? static_cast<uint32_t>(v) : 0;
+  }));
+  if (bad_row != SIZE_MAX) {
+    return Corruption("dictionary index %d at value %d, expected less than %d", bad_index, bad_row,
+                      size);
   }
   return Status();
 }

@@ -4,6 +4,7 @@
 #ifndef TSDB_CORE_UTIL_BIT_STREAM_H_
 #define TSDB_CORE_UTIL_BIT_STREAM_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -14,7 +15,9 @@ inline uint64_t LowBits(int n) { return n >= 64 ? ~uint64_t{0} : (uint64_t{1} <<
 
 class BitWriter {
  public:
-  explicit BitWriter(std::string* out) : out_(out) {}
+  // Appends to *out. The string grows in large steps while writing and is
+  // trimmed by Finish(), so a word costs a store, not an append call.
+  explicit BitWriter(std::string* out) : out_(out), pos_(out->size()) {}
 
   // REQUIRES: 0 <= n <= 64 and value < 2^n.
   void Write(uint64_t value, int n) {
@@ -29,25 +32,29 @@ class BitWriter {
       used_ += n;
     }
   }
-  // Writes the partial last byte; zero padding. The writer must not be used
-  // afterwards.
+  // Writes the partial last byte (zero padding) and trims the string. The
+  // writer must not be used afterwards.
   void Finish() {
-    char buf[8];
     int bytes = (used_ + 7) / 8;
-    for (int i = 0; i < bytes; ++i) buf[i] = static_cast<char>(acc_ >> (8 * i));
-    out_->append(buf, bytes);
+    Reserve(8);
+    for (int i = 0; i < bytes; ++i) (*out_)[pos_ + i] = static_cast<char>(acc_ >> (8 * i));
+    out_->resize(pos_ + bytes);
     acc_ = 0;
     used_ = 0;
   }
 
  private:
+  void Reserve(size_t n) {
+    if (pos_ + n > out_->size()) out_->resize(std::max(2 * out_->size(), pos_ + n + 64));
+  }
   void Emit(uint64_t word) {
-    char buf[8];
-    for (int i = 0; i < 8; ++i) buf[i] = static_cast<char>(word >> (8 * i));
-    out_->append(buf, 8);
+    Reserve(8);
+    std::memcpy(&(*out_)[pos_], &word, 8);  // little-endian hosts only
+    pos_ += 8;
   }
 
   std::string* out_;
+  size_t pos_;  // bytes of *out_ written so far
   uint64_t acc_ = 0;
   int used_ = 0;  // bits of acc_ in use, < 64
 };
