@@ -74,26 +74,21 @@ Status GetGorillaXor(ByteReader* in, size_t count, double* out) {
   if (count == 0 || bytes * 8 < 63 + count) {
     return Corruption("gorilla stream of %d bytes cannot hold %d values", bytes, count);
   }
-  BitReader bits(data, bytes);
-  uint64_t prev = bits.Read(64);
+  // Fast path: one refill per value covers the control bits and the window
+  // header; only values of more than 43 significant bits need a second.
+  PaddedBitReader bits(data, bytes);
+  uint64_t prev = bits.ReadLong(64);
   std::memcpy(&out[0], &prev, 8);
   int window_lead = -1, window_size = 0;
   for (size_t i = 1; i < count; ++i) {
-    if (bits.avail() < 13) bits.Refill();
-    uint64_t control;
-    if (bits.avail() >= 2) {  // fast path
-      control = bits.Peek(2);
-      bits.Consume((control & 1) ? 2 : 1);
-    } else {  // the stream's tail: Read() records running past the end
-      control = bits.Read(1);
-      if (control) control |= bits.Read(1) << 1;
+    bits.Refill();
+    if (bits.Read(1) == 0) {  // same value as before
+      std::memcpy(&out[i], &prev, 8);
+      continue;
     }
-    if ((control & 1) == 0) {
-      // same value as before
-    } else if (control == kReuseWindow) {
+    if (bits.Read(1) == 0) {  // "10": the previous window
       if (window_lead < 0) return Corruption("gorilla value %d reuses a window before any", i);
-      prev ^= bits.Read(window_size) << (64 - window_lead - window_size);
-    } else {
+    } else {  // "11": a new window
       int lead = static_cast<int>(bits.Read(5));
       int significant = static_cast<int>(bits.Read(6)) + 1;
       if (lead + significant > 64) {
@@ -102,19 +97,17 @@ Status GetGorillaXor(ByteReader* in, size_t count, double* out) {
       }
       window_lead = lead;
       window_size = significant;
-      prev ^= bits.Read(significant) << (64 - lead - significant);
     }
+    prev ^= bits.ReadLong(window_size) << (64 - window_lead - window_size);
     std::memcpy(&out[i], &prev, 8);
-    if (bits.bits_left() < 0) {
-      return Corruption("truncated gorilla stream: ends after %d of %d values", i, count);
-    }
   }
-  if (bits.bits_left() < 0 || bits.bits_left() >= 8) {
-    return Corruption("gorilla stream has %d bytes, its values use %d", bytes,
-                      (bits.bits_consumed() + 7) / 8);
+  if (bits.consumed_bits() > bytes * 8) {
+    return Corruption("truncated gorilla stream: its %d values need more than %d bytes", count,
+                      bytes);
   }
-  if (bits.Read(static_cast<int>(bits.bits_left())) != 0) {
-    return Corruption("gorilla stream padding is not zero");
+  if (!bits.AtPaddedEnd()) {
+    return Corruption("gorilla stream has %d bytes, its values use %d, or its padding is not zero",
+                      bytes, (bits.consumed_bits() + 7) / 8);
   }
   return Status();
 }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <vector>
 
 namespace tsdb {
 
@@ -125,6 +126,76 @@ class BitReader {
   int avail_ = 0;
   int64_t overrun_ = 0;
   uint64_t consumed_ = 0;
+};
+
+// The fast reader for decoder inner loops: reads a zero-padded copy of the
+// stream, so a refill is one unconditional 8-byte load and no read checks
+// bounds. Keep it a local variable so its state lives in registers. Reading
+// past the real end yields zeros; overran() tells afterwards.
+class PaddedBitReader {
+ public:
+  PaddedBitReader(const uint8_t* data, size_t size)
+      : padded_(size + 16, 0), size_(size) {
+    if (size > 0) std::memcpy(padded_.data(), data, size);
+    base_ = padded_.data();
+    p_ = base_;
+  }
+
+  // Tops the buffer up to >= 56 bits. The position is clamped inside the
+  // padding, so a hostile stream cannot make the load leave the copy.
+  void Refill() {
+    uint64_t word;
+    std::memcpy(&word, p_, 8);  // little-endian hosts only (x86-64, arm64)
+    buf_ |= word << avail_;
+    const int bytes = (63 - avail_) >> 3;
+    p_ += bytes;
+    avail_ += bytes * 8;
+    if (p_ > base_ + size_ + 8) {
+      p_ = base_ + size_ + 8;
+      overran_ = true;
+    }
+  }
+  int avail() const { return avail_; }
+  // REQUIRES: n <= avail() (call Refill() first) and n <= 56.
+  uint64_t Read(int n) {
+    uint64_t v = buf_ & LowBits(n);
+    buf_ >>= n;
+    avail_ -= n;
+    return v;
+  }
+  // Any n <= 64; refills as needed.
+  uint64_t ReadLong(int n) {
+    if (n <= 56) {
+      if (avail_ < n) Refill();
+      return Read(n);
+    }
+    if (avail_ < 32) Refill();
+    uint64_t low = Read(32);
+    Refill();
+    return low | (Read(n - 32) << 32);
+  }
+
+  // Bits consumed; beyond size * 8 when the stream was read past its end.
+  uint64_t consumed_bits() const {
+    return overran_ ? UINT64_MAX : static_cast<uint64_t>(p_ - base_) * 8 - avail_;
+  }
+  // True when every bit after the consumed ones, up to the end of the real
+  // stream, is zero and nothing was read past it.
+  bool AtPaddedEnd() {
+    const uint64_t consumed = consumed_bits();
+    if (consumed > size_ * 8 || size_ * 8 - consumed >= 8) return false;
+    if (avail_ < 8) Refill();
+    return Read(static_cast<int>(size_ * 8 - consumed)) == 0;
+  }
+
+ private:
+  std::vector<uint8_t> padded_;
+  size_t size_;
+  const uint8_t* base_;
+  const uint8_t* p_;
+  uint64_t buf_ = 0;
+  int avail_ = 0;
+  bool overran_ = false;
 };
 
 }  // namespace tsdb
