@@ -79,8 +79,6 @@ class BlockReader {
   Result<BoolColumn> DecodeBool(size_t column) const;
 
  private:
-  Status CheckDecoded(size_t column, size_t rows, const NullFlags& nulls) const;
-
   DecodeOptions options_;
   uint64_t row_count_ = 0;
   std::optional<size_t> time_column_;

@@ -69,7 +69,7 @@
 //   6       varint  row count r (1 <= r <= kMaxChunkRows)
 //   .       varint  column count c (1 <= c <= kMaxBlockColumns)
 //   .       varint  time column index (only with flag bit 0), < c
-//   .       zvarint min time, zvarint (max time - min time) (with flag bit 0)
+//   .       zvarint min time, varint (max time - min time) (with flag bit 0)
 //   .       c x column directory entry:
 //             u8 column type, u8 codec id, varint null count, varint chunk
 //             size, u8 has-min-max; with has-min-max: min and max, as two

@@ -164,48 +164,41 @@ Result<BlockReader> BlockReader::Open(std::string_view bytes, const DecodeOption
   return r;
 }
 
-Status BlockReader::CheckDecoded(size_t column, size_t rows, const NullFlags& nulls) const {
-  if (rows != row_count_ || (!nulls.empty() && nulls.size() != row_count_)) {
-    return Corruption("column %d decoded to %d rows, expected %d", column, rows, row_count_);
+namespace {
+
+// Decodes one column with `decode(chunk, options)` and checks it against the
+// block's row count.
+template <typename Col, typename Decode>
+Result<Col> DecodeColumnOf(const std::vector<BlockColumnMeta>& columns, uint64_t rows,
+                           const DecodeOptions& options, size_t column, Decode decode) {
+  if (column >= columns.size()) {
+    return InvalidArgument("column %d requested from a block of %d columns", column,
+                           columns.size());
   }
-  return Status();
+  TSDB_ASSIGN_OR_RETURN(Col col, decode(columns[column].chunk, options));
+  const size_t decoded = col.nulls.empty() ? rows : col.nulls.size();
+  if (decoded != rows) {
+    return Corruption("column %d decoded to %d rows, expected %d", column, decoded, rows);
+  }
+  return col;
 }
 
-namespace {
-Status CheckIndex(size_t column, size_t count) {
-  if (column >= count) {
-    return InvalidArgument("column %d requested from a block of %d columns", column, count);
-  }
-  return Status();
-}
 }  // namespace
 
 Result<Float64Column> BlockReader::DecodeFloat64(size_t column) const {
-  TSDB_RETURN_IF_ERROR(CheckIndex(column, columns_.size()));
-  TSDB_ASSIGN_OR_RETURN(Float64Column col, DecodeFloat64Chunk(columns_[column].chunk, options_));
-  TSDB_RETURN_IF_ERROR(CheckDecoded(column, col.values.size(), col.nulls));
-  return col;
+  return DecodeColumnOf<Float64Column>(columns_, row_count_, options_, column, DecodeFloat64Chunk);
 }
 
 Result<Int64Column> BlockReader::DecodeInt64(size_t column) const {
-  TSDB_RETURN_IF_ERROR(CheckIndex(column, columns_.size()));
-  TSDB_ASSIGN_OR_RETURN(Int64Column col, DecodeInt64Chunk(columns_[column].chunk, options_));
-  TSDB_RETURN_IF_ERROR(CheckDecoded(column, col.values.size(), col.nulls));
-  return col;
+  return DecodeColumnOf<Int64Column>(columns_, row_count_, options_, column, DecodeInt64Chunk);
 }
 
 Result<TextColumn> BlockReader::DecodeText(size_t column) const {
-  TSDB_RETURN_IF_ERROR(CheckIndex(column, columns_.size()));
-  TSDB_ASSIGN_OR_RETURN(TextColumn col, DecodeTextChunk(columns_[column].chunk, options_));
-  TSDB_RETURN_IF_ERROR(CheckDecoded(column, col.indices.size(), col.nulls));
-  return col;
+  return DecodeColumnOf<TextColumn>(columns_, row_count_, options_, column, DecodeTextChunk);
 }
 
 Result<BoolColumn> BlockReader::DecodeBool(size_t column) const {
-  TSDB_RETURN_IF_ERROR(CheckIndex(column, columns_.size()));
-  TSDB_ASSIGN_OR_RETURN(BoolColumn col, DecodeBoolChunk(columns_[column].chunk, options_));
-  TSDB_RETURN_IF_ERROR(CheckDecoded(column, col.values.size(), col.nulls));
-  return col;
+  return DecodeColumnOf<BoolColumn>(columns_, row_count_, options_, column, DecodeBoolChunk);
 }
 
 }  // namespace tsdb

@@ -236,79 +236,162 @@ Status GetConstant(ByteReader* in, size_t count, T* out) {
   return in->ExpectEnd("the constant value");
 }
 
-}  // namespace
-
-// ---- float64 ----
-
-Result<std::string> EncodeFloat64Chunk(absl::Span<const double> values,
-                                       absl::Span<const uint8_t> nulls) {
+// Checks the input, drops NULL rows and asks `choose(dense, &payload)` for
+// the codec and payload of the non-null values (kAllNull when there are none).
+template <typename T, typename Choose>
+Result<std::string> EncodeColumn(ColumnType type, absl::Span<const T> values,
+                                 absl::Span<const uint8_t> nulls, Choose choose) {
   TSDB_RETURN_IF_ERROR(CheckInput(values.size(), nulls));
   const size_t null_count = CountNulls(nulls);
-  std::vector<double> storage;
-  absl::Span<const double> dense = NonNull(values, nulls, null_count, &storage);
-  const auto chunk = [&](Codec codec, const std::string& payload) {
-    return MakeChunk(ColumnType::kFloat64, codec, nulls, values.size(), null_count, payload);
-  };
-  if (dense.empty()) return chunk(Codec::kAllNull, "");
-  if (AllSameBits(dense)) return chunk(Codec::kConstant, ConstantPayload(dense[0]));
-
-  // Decimal first: it wins on the series this product is for, and a cheap
-  // lower bound on Gorilla's size then usually shows Gorilla cannot beat it.
-  Codec best_codec = Codec::kFloatDecimal;
-  std::string best;
-  const bool decimal = PutDecimalFloat(dense, &best);
-  if (!decimal || GorillaXorMinBits(dense) < best.size() * 8) {
-    std::string gorilla;
-    PutGorillaXor(dense, &gorilla);
-    if (!decimal || gorilla.size() < best.size()) {
-      best_codec = Codec::kFloatGorilla;
-      best.swap(gorilla);
-    }
-  }
-  if (best.size() > dense.size() * 8) {  // incompressible: raw bits
-    best_codec = Codec::kFloatRaw;
-    best.resize(dense.size() * 8);
-    std::memcpy(best.data(), dense.data(), dense.size() * 8);  // little-endian hosts only
-  }
-  return chunk(best_codec, best);
+  std::vector<T> storage;
+  absl::Span<const T> dense = NonNull(values, nulls, null_count, &storage);
+  Codec codec = Codec::kAllNull;
+  std::string payload;
+  if (!dense.empty()) codec = choose(dense, &payload);
+  return MakeChunk(type, codec, nulls, values.size(), null_count, payload);
 }
 
-Result<Float64Column> DecodeFloat64Chunk(std::string_view chunk, const DecodeOptions& options) {
+// Parses and checks the chunk, then lets `decode(codec, payload, m, out)`
+// decode the m non-null values (never called for kAllNull) and puts NULL
+// rows in place.
+template <typename T, typename Decode>
+Result<Column<T>> DecodeColumn(std::string_view chunk, const DecodeOptions& options,
+                               ColumnType want, Decode decode) {
   TSDB_ASSIGN_OR_RETURN(ParsedChunk p, ParseChunk(chunk, options));
-  TSDB_RETURN_IF_ERROR(ExpectType(p, ColumnType::kFloat64));
-  Float64Column col;
+  TSDB_RETURN_IF_ERROR(ExpectType(p, want));
+  Column<T> col;
   col.values.resize(p.rows);
-  const size_t m = p.rows - p.null_count;
-  double* out = col.values.data();
-  switch (p.codec) {
-    case Codec::kAllNull:
-      TSDB_RETURN_IF_ERROR(p.payload.ExpectEnd("an all-null chunk's header"));
-      break;
-    case Codec::kConstant:
-      TSDB_RETURN_IF_ERROR(GetConstant(&p.payload, m, out));
-      break;
-    case Codec::kFloatDecimal:
-      TSDB_RETURN_IF_ERROR(GetDecimalFloat(&p.payload, m, out));
-      break;
-    case Codec::kFloatGorilla:
-      TSDB_RETURN_IF_ERROR(GetGorillaXor(&p.payload, m, out));
-      break;
-    case Codec::kFloatRaw: {
-      if (p.payload.remaining() != m * 8) {
-        return Corruption("raw float payload is %d bytes, expected %d for %d values",
-                          p.payload.remaining(), m * 8, m);
-      }
-      std::memcpy(out, p.payload.position(), m * 8);
-      break;
-    }
-    default:
-      return Corruption("codec %s cannot hold float8 values", CodecName(p.codec));
+  if (p.codec == Codec::kAllNull) {
+    TSDB_RETURN_IF_ERROR(p.payload.ExpectEnd("an all-null chunk's header"));
+  } else {
+    TSDB_RETURN_IF_ERROR(decode(p.codec, &p.payload, p.rows - p.null_count, col.values.data()));
   }
   ScatterNulls(p, &col.values, &col.nulls);
   return col;
 }
 
-// ---- int64 and timestamp ----
+Status WrongCodec(Codec codec, ColumnType type) {
+  return Corruption("codec %s cannot hold %s values", CodecName(codec), ColumnTypeName(type));
+}
+
+Codec ChooseFloat64(absl::Span<const double> dense, std::string* best) {
+  if (AllSameBits(dense)) {
+    *best = ConstantPayload(dense[0]);
+    return Codec::kConstant;
+  }
+  // Decimal first: it wins on the series this product is for, and a cheap
+  // lower bound on Gorilla's size then usually shows Gorilla cannot beat it.
+  Codec codec = Codec::kFloatDecimal;
+  const bool decimal = PutDecimalFloat(dense, best);
+  if (!decimal || GorillaXorMinBits(dense) < best->size() * 8) {
+    std::string gorilla;
+    PutGorillaXor(dense, &gorilla);
+    if (!decimal || gorilla.size() < best->size()) {
+      codec = Codec::kFloatGorilla;
+      best->swap(gorilla);
+    }
+  }
+  if (best->size() > dense.size() * 8) {  // incompressible: raw bits
+    codec = Codec::kFloatRaw;
+    best->resize(dense.size() * 8);
+    std::memcpy(best->data(), dense.data(), dense.size() * 8);  // little-endian hosts only
+  }
+  return codec;
+}
+
+Status DecodeFloat64Payload(Codec codec, ByteReader* in, size_t m, double* out) {
+  switch (codec) {
+    case Codec::kConstant:
+      return GetConstant(in, m, out);
+    case Codec::kFloatDecimal:
+      return GetDecimalFloat(in, m, out);
+    case Codec::kFloatGorilla:
+      return GetGorillaXor(in, m, out);
+    case Codec::kFloatRaw:
+      if (in->remaining() != m * 8) {
+        return Corruption("raw float payload is %d bytes, expected %d for %d values",
+                          in->remaining(), m * 8, m);
+      }
+      std::memcpy(out, in->position(), m * 8);
+      return Status();
+    default:
+      return WrongCodec(codec, ColumnType::kFloat64);
+  }
+}
+
+Codec ChooseInt64(absl::Span<const int64_t> dense, std::string* best) {
+  if (AllSameBits(dense)) {
+    *best = ConstantPayload(dense[0]);
+    return Codec::kConstant;
+  }
+  Codec codec = Codec::kDeltaOfDelta;
+  PutDeltaOfDelta(dense, best);
+  // A regular series (every delta-of-delta zero) costs a few header bytes;
+  // nothing else can be meaningfully smaller.
+  if (dense.size() >= 2 &&
+      static_cast<uint8_t>(best->back()) == static_cast<uint8_t>(PackMode::kZero)) {
+    return codec;
+  }
+  std::string candidate;
+  PutIntDelta(dense, &candidate);
+  if (candidate.size() < best->size()) {
+    codec = Codec::kIntDelta;
+    best->swap(candidate);
+  }
+  candidate.clear();
+  PutIntPlain(dense, &candidate);
+  if (candidate.size() < best->size()) {
+    codec = Codec::kIntPlain;
+    best->swap(candidate);
+  }
+  return codec;
+}
+
+Status DecodeInt64Payload(Codec codec, ByteReader* in, size_t m, int64_t* out) {
+  switch (codec) {
+    case Codec::kConstant:
+      return GetConstant(in, m, out);
+    case Codec::kIntDelta:
+      return GetIntDelta(in, m, out);
+    case Codec::kIntPlain:
+      return GetIntPlain(in, m, out);
+    case Codec::kDeltaOfDelta:
+      return GetDeltaOfDelta(in, m, out);
+    default:
+      return WrongCodec(codec, ColumnType::kInt64);
+  }
+}
+
+Codec ChooseBool(absl::Span<const uint8_t> dense, std::string* payload) {
+  payload->assign((dense.size() + 7) / 8, '\0');
+  for (size_t i = 0; i < dense.size(); ++i) {
+    if (dense[i]) (*payload)[i / 8] = static_cast<char>((*payload)[i / 8] | (1 << (i % 8)));
+  }
+  return Codec::kBoolBitmap;
+}
+
+Status DecodeBoolPayload(Codec codec, ByteReader* in, size_t m, uint8_t* out) {
+  if (codec != Codec::kBoolBitmap) return WrongCodec(codec, ColumnType::kBool);
+  const uint8_t* bits;
+  TSDB_RETURN_IF_ERROR(in->ReadBytes((m + 7) / 8, &bits, "boolean bitmap"));
+  TSDB_RETURN_IF_ERROR(in->ExpectEnd("the boolean bitmap"));
+  if (m % 8 != 0 && (bits[m / 8] >> (m % 8)) != 0) {
+    return Corruption("boolean bitmap padding bits are not zero");
+  }
+  for (size_t i = 0; i < m; ++i) out[i] = (bits[i / 8] >> (i % 8)) & 1;
+  return Status();
+}
+
+}  // namespace
+
+Result<std::string> EncodeFloat64Chunk(absl::Span<const double> values,
+                                       absl::Span<const uint8_t> nulls) {
+  return EncodeColumn(ColumnType::kFloat64, values, nulls, ChooseFloat64);
+}
+
+Result<Float64Column> DecodeFloat64Chunk(std::string_view chunk, const DecodeOptions& options) {
+  return DecodeColumn<double>(chunk, options, ColumnType::kFloat64, DecodeFloat64Payload);
+}
 
 Result<std::string> EncodeInt64Chunk(absl::Span<const int64_t> values,
                                      absl::Span<const uint8_t> nulls, ColumnType type) {
@@ -316,83 +399,33 @@ Result<std::string> EncodeInt64Chunk(absl::Span<const int64_t> values,
     return InvalidArgument("EncodeInt64Chunk takes int8 or timestamptz, not %s",
                            ColumnTypeName(type));
   }
-  TSDB_RETURN_IF_ERROR(CheckInput(values.size(), nulls));
-  const size_t null_count = CountNulls(nulls);
-  std::vector<int64_t> storage;
-  absl::Span<const int64_t> dense = NonNull(values, nulls, null_count, &storage);
-  const auto chunk = [&](Codec codec, const std::string& payload) {
-    return MakeChunk(type, codec, nulls, values.size(), null_count, payload);
-  };
-  if (dense.empty()) return chunk(Codec::kAllNull, "");
-  if (AllSameBits(dense)) return chunk(Codec::kConstant, ConstantPayload(dense[0]));
-
-  Codec best_codec = Codec::kDeltaOfDelta;
-  std::string best;
-  PutDeltaOfDelta(dense, &best);
-  // A regular series (every delta-of-delta zero) costs a few header bytes;
-  // nothing else can be meaningfully smaller.
-  if (dense.size() >= 2 && static_cast<uint8_t>(best.back()) == static_cast<uint8_t>(PackMode::kZero)) {
-    return chunk(best_codec, best);
-  }
-  std::string candidate;
-  PutIntDelta(dense, &candidate);
-  if (candidate.size() < best.size()) {
-    best_codec = Codec::kIntDelta;
-    best.swap(candidate);
-  }
-  candidate.clear();
-  PutIntPlain(dense, &candidate);
-  if (candidate.size() < best.size()) {
-    best_codec = Codec::kIntPlain;
-    best.swap(candidate);
-  }
-  return chunk(best_codec, best);
+  return EncodeColumn(type, values, nulls, ChooseInt64);
 }
 
 Result<Int64Column> DecodeInt64Chunk(std::string_view chunk, const DecodeOptions& options) {
-  TSDB_ASSIGN_OR_RETURN(ParsedChunk p, ParseChunk(chunk, options));
-  TSDB_RETURN_IF_ERROR(ExpectType(p, ColumnType::kInt64));
-  Int64Column col;
-  col.values.resize(p.rows);
-  const size_t m = p.rows - p.null_count;
-  int64_t* out = col.values.data();
-  switch (p.codec) {
-    case Codec::kAllNull:
-      TSDB_RETURN_IF_ERROR(p.payload.ExpectEnd("an all-null chunk's header"));
-      break;
-    case Codec::kConstant:
-      TSDB_RETURN_IF_ERROR(GetConstant(&p.payload, m, out));
-      break;
-    case Codec::kIntDelta:
-      TSDB_RETURN_IF_ERROR(GetIntDelta(&p.payload, m, out));
-      break;
-    case Codec::kIntPlain:
-      TSDB_RETURN_IF_ERROR(GetIntPlain(&p.payload, m, out));
-      break;
-    case Codec::kDeltaOfDelta:
-      TSDB_RETURN_IF_ERROR(GetDeltaOfDelta(&p.payload, m, out));
-      break;
-    default:
-      return Corruption("codec %s cannot hold integer values", CodecName(p.codec));
-  }
-  ScatterNulls(p, &col.values, &col.nulls);
-  return col;
+  return DecodeColumn<int64_t>(chunk, options, ColumnType::kInt64, DecodeInt64Payload);
 }
 
-// ---- text ----
+Result<std::string> EncodeBoolChunk(absl::Span<const uint8_t> values,
+                                    absl::Span<const uint8_t> nulls) {
+  return EncodeColumn(ColumnType::kBool, values, nulls, ChooseBool);
+}
+
+Result<BoolColumn> DecodeBoolChunk(std::string_view chunk, const DecodeOptions& options) {
+  return DecodeColumn<uint8_t>(chunk, options, ColumnType::kBool, DecodeBoolPayload);
+}
 
 Result<std::string> EncodeTextChunk(absl::Span<const std::string_view> values,
                                     absl::Span<const uint8_t> nulls) {
-  TSDB_RETURN_IF_ERROR(CheckInput(values.size(), nulls));
-  const size_t null_count = CountNulls(nulls);
-  std::vector<std::string_view> storage;
-  absl::Span<const std::string_view> dense = NonNull(values, nulls, null_count, &storage);
-  std::string payload;
-  if (!dense.empty()) PutTextDict(dense, &payload);
-  return MakeChunk(ColumnType::kText, dense.empty() ? Codec::kAllNull : Codec::kTextDict, nulls,
-                   values.size(), null_count, payload);
+  return EncodeColumn(ColumnType::kText, values, nulls,
+                      [](absl::Span<const std::string_view> dense, std::string* payload) {
+                        PutTextDict(dense, payload);
+                        return Codec::kTextDict;
+                      });
 }
 
+// Text keeps its dictionary form (TextColumn), so it does not fit
+// DecodeColumn's Column<T>.
 Result<TextColumn> DecodeTextChunk(std::string_view chunk, const DecodeOptions& options) {
   TSDB_ASSIGN_OR_RETURN(ParsedChunk p, ParseChunk(chunk, options));
   TSDB_RETURN_IF_ERROR(ExpectType(p, ColumnType::kText));
@@ -405,43 +438,6 @@ Result<TextColumn> DecodeTextChunk(std::string_view chunk, const DecodeOptions& 
         GetTextDict(&p.payload, p.rows - p.null_count, &col.dictionary, col.indices.data()));
   }
   ScatterNulls(p, &col.indices, &col.nulls);
-  return col;
-}
-
-// ---- bool ----
-
-Result<std::string> EncodeBoolChunk(absl::Span<const uint8_t> values,
-                                    absl::Span<const uint8_t> nulls) {
-  TSDB_RETURN_IF_ERROR(CheckInput(values.size(), nulls));
-  const size_t null_count = CountNulls(nulls);
-  std::vector<uint8_t> storage;
-  absl::Span<const uint8_t> dense = NonNull(values, nulls, null_count, &storage);
-  std::string payload((dense.size() + 7) / 8, '\0');
-  for (size_t i = 0; i < dense.size(); ++i) {
-    if (dense[i]) payload[i / 8] = static_cast<char>(payload[i / 8] | (1 << (i % 8)));
-  }
-  return MakeChunk(ColumnType::kBool, dense.empty() ? Codec::kAllNull : Codec::kBoolBitmap, nulls,
-                   values.size(), null_count, payload);
-}
-
-Result<BoolColumn> DecodeBoolChunk(std::string_view chunk, const DecodeOptions& options) {
-  TSDB_ASSIGN_OR_RETURN(ParsedChunk p, ParseChunk(chunk, options));
-  TSDB_RETURN_IF_ERROR(ExpectType(p, ColumnType::kBool));
-  BoolColumn col;
-  col.values.resize(p.rows);
-  const size_t m = p.rows - p.null_count;
-  if (p.codec == Codec::kBoolBitmap) {
-    const uint8_t* bits;
-    TSDB_RETURN_IF_ERROR(p.payload.ReadBytes((m + 7) / 8, &bits, "boolean bitmap"));
-    TSDB_RETURN_IF_ERROR(p.payload.ExpectEnd("the boolean bitmap"));
-    if (m % 8 != 0 && (bits[m / 8] >> (m % 8)) != 0) {
-      return Corruption("boolean bitmap padding bits are not zero");
-    }
-    for (size_t i = 0; i < m; ++i) col.values[i] = (bits[i / 8] >> (i % 8)) & 1;
-  } else {
-    TSDB_RETURN_IF_ERROR(p.payload.ExpectEnd("an all-null chunk's header"));
-  }
-  ScatterNulls(p, &col.values, &col.nulls);
   return col;
 }
 

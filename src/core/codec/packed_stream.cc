@@ -102,11 +102,11 @@ void PutPacked(absl::Span<const uint64_t> values, std::string* out) {
   const size_t bits_size = 2 + (values.size() * width + 7) / 8;
 
   // Alphabet sizes worth trying: all values literal when they are small, or
-  // a power of two with the rest escaped. When many values need escaping,
-  // Huffman cannot win and planning it would cost more than the rest of the
-  // encoding, so it is not tried.
+  // a power of two with the rest escaped. When most values need escaping
+  // (plain timestamps, say), Huffman cannot win and planning it would cost
+  // more than the rest of the encoding, so it is not tried.
   HuffmanPlan best;
-  if (values.size() >= 16 && large.size() * 8 <= values.size()) {
+  if (values.size() >= 16 && large.size() * 2 <= values.size()) {
     for (uint32_t alphabet : {4u, 8u, 16u, 32u, 64u, 128u, 256u}) {
       if (alphabet >= max + 2) break;
       HuffmanPlan plan = PlanHuffman(alphabet, small_hist, large);
