@@ -124,6 +124,10 @@ bool PutDecimalFloat(absl::Span<const double> values, std::string* out) {
   return true;
 }
 
+bool DecimalPayloadDivides(std::string_view payload) {
+  return !payload.empty() && (static_cast<uint8_t>(payload[0]) & ~kDecimalPlainFlag) != 0;
+}
+
 Status GetDecimalFloat(ByteReader* in, size_t count, double* out) {
   uint8_t scale_byte;
   TSDB_RETURN_IF_ERROR(in->ReadByte(&scale_byte, "decimal scale"));

@@ -5,6 +5,7 @@
 #define TSDB_CORE_CODEC_FLOAT_CODECS_H_
 
 #include <string>
+#include <string_view>
 
 #include "absl/types/span.h"
 #include "tsdb/status.h"
@@ -20,6 +21,9 @@ namespace tsdb {
 // exceptions: Gorilla or raw is then smaller.
 bool PutDecimalFloat(absl::Span<const double> values, std::string* out);
 Status GetDecimalFloat(ByteReader* in, size_t count, double* out);
+// True when a kFloatDecimal payload has a scale above 0, so decoding divides
+// every value (slower than Gorilla's decoding).
+bool DecimalPayloadDivides(std::string_view payload);
 std::string DescribeDecimalFloat(ByteReader in);
 
 // kFloatGorilla: XOR with the previous value; a zero XOR costs one bit, else

@@ -76,25 +76,31 @@ Status GetGorillaXor(ByteReader* in, size_t count, double* out) {
   }
   // Fast path: one refill per value covers the control bits and the window
   // header; only values of more than 43 significant bits need a second.
-  PaddedBitReader bits(data, bytes);
+  uint8_t tail[PaddedBitReader::kTailSize];
+  PaddedBitReader bits(data, bytes, tail);
   uint64_t prev = bits.ReadLong(64);
   std::memcpy(&out[0], &prev, 8);
   int window_lead = -1, window_size = 0;
   for (size_t i = 1; i < count; ++i) {
     bits.Refill();
-    if (bits.Read(1) == 0) {  // same value as before
+    // One peek covers the control bits and a new window's 11-bit header.
+    const uint64_t head = bits.Peek(13);
+    if ((head & 1) == 0) {  // "0": same value as before
+      bits.Skip(1);
       std::memcpy(&out[i], &prev, 8);
       continue;
     }
-    if (bits.Read(1) == 0) {  // "10": the previous window
+    if ((head & 2) == 0) {  // "10": the previous window
       if (window_lead < 0) return Corruption("gorilla value %d reuses a window before any", i);
+      bits.Skip(2);
     } else {  // "11": a new window
-      int lead = static_cast<int>(bits.Read(5));
-      int significant = static_cast<int>(bits.Read(6)) + 1;
+      const int lead = static_cast<int>((head >> 2) & 31);
+      const int significant = static_cast<int>((head >> 7) & 63) + 1;
       if (lead + significant > 64) {
         return Corruption("gorilla value %d has %d leading and %d significant bits", i, lead,
                           significant);
       }
+      bits.Skip(13);
       window_lead = lead;
       window_size = significant;
     }

@@ -128,30 +128,39 @@ class BitReader {
   uint64_t consumed_ = 0;
 };
 
-// The fast reader for decoder inner loops: reads a zero-padded copy of the
-// stream, so a refill is one unconditional 8-byte load and no read checks
-// bounds. Keep it a local variable so its state lives in registers. Reading
-// past the real end yields zeros; overran() tells afterwards.
+// The fast reader for decoder inner loops: a refill is one 8-byte load and
+// no read checks bounds. Loads come from the stream itself while 8 bytes
+// remain, then from a zero-padded copy of its last bytes, so reading past the
+// real end yields zeros (overran() and consumed_bits() tell afterwards) and
+// nothing is allocated. Keep it a local variable so its state lives in
+// registers: the padded tail is the caller's array, not a member, because an
+// array member would keep the whole reader in memory.
 class PaddedBitReader {
  public:
-  PaddedBitReader(const uint8_t* data, size_t size)
-      : padded_(size + 16, 0), size_(size) {
-    if (size > 0) std::memcpy(padded_.data(), data, size);
-    base_ = padded_.data();
-    p_ = base_;
+  static constexpr size_t kTailSize = 8 + 16;  // room for a load at any clamped position
+
+  // REQUIRES: tail points to kTailSize bytes that outlive the reader.
+  PaddedBitReader(const uint8_t* data, size_t size, uint8_t* tail)
+      : data_(data), tail_(tail), size_(size), tail_start_(size >= 8 ? size - 8 : 0) {
+    std::memset(tail_, 0, kTailSize);
+    if (size > 0) std::memcpy(tail_, data + tail_start_, size - tail_start_);
   }
 
   // Tops the buffer up to >= 56 bits. The position is clamped inside the
-  // padding, so a hostile stream cannot make the load leave the copy.
+  // padding, so a hostile stream cannot make a load leave it.
   void Refill() {
     uint64_t word;
-    std::memcpy(&word, p_, 8);  // little-endian hosts only (x86-64, arm64)
+    if (pos_ + 8 <= size_) {  // fast path
+      std::memcpy(&word, data_ + pos_, 8);  // little-endian hosts only (x86-64, arm64)
+    } else {
+      std::memcpy(&word, tail_ + (pos_ - tail_start_), 8);
+    }
     buf_ |= word << avail_;
     const int bytes = (63 - avail_) >> 3;
-    p_ += bytes;
+    pos_ += bytes;
     avail_ += bytes * 8;
-    if (p_ > base_ + size_ + 8) {
-      p_ = base_ + size_ + 8;
+    if (pos_ > size_ + 8) {
+      pos_ = size_ + 8;
       overran_ = true;
     }
   }
@@ -162,6 +171,12 @@ class PaddedBitReader {
     buf_ >>= n;
     avail_ -= n;
     return v;
+  }
+  // REQUIRES: n <= avail() and n <= 56.
+  uint64_t Peek(int n) const { return buf_ & LowBits(n); }
+  void Skip(int n) {
+    buf_ >>= n;
+    avail_ -= n;
   }
   // Any n <= 64; refills as needed.
   uint64_t ReadLong(int n) {
@@ -177,7 +192,7 @@ class PaddedBitReader {
 
   // Bits consumed; beyond size * 8 when the stream was read past its end.
   uint64_t consumed_bits() const {
-    return overran_ ? UINT64_MAX : static_cast<uint64_t>(p_ - base_) * 8 - avail_;
+    return overran_ ? UINT64_MAX : static_cast<uint64_t>(pos_) * 8 - avail_;
   }
   // True when every bit after the consumed ones, up to the end of the real
   // stream, is zero and nothing was read past it.
@@ -189,10 +204,11 @@ class PaddedBitReader {
   }
 
  private:
-  std::vector<uint8_t> padded_;
+  const uint8_t* data_;
+  uint8_t* tail_;      // data_[tail_start_, size_), then zeros
   size_t size_;
-  const uint8_t* base_;
-  const uint8_t* p_;
+  size_t tail_start_;
+  size_t pos_ = 0;        // bytes loaded into buf_ (counting avail_)
   uint64_t buf_ = 0;
   int avail_ = 0;
   bool overran_ = false;
