@@ -117,6 +117,16 @@ suite_pgtap() {
   pg_prove --psql-bin "$bindir/psql" -h "$PGHOST" -p "$PGPORT" -U postgres -d tsdb_tap "${files[@]}"
 }
 
+# Shell tests against the cluster (test/sh/*.sh): dump/restore and the like.
+suite_sh() {
+  local t
+  use_cluster
+  for t in test/sh/*.sh; do
+    echo "--- $t"
+    bash "$t"
+  done
+}
+
 was_running=0
 if bash scripts/cluster.sh status >/dev/null 2>&1; then
   was_running=1
@@ -139,6 +149,7 @@ suite unit suite_unit
 suite asan suite_asan
 suite regress suite_regress
 suite pgtap suite_pgtap
+suite sh suite_sh
 if [ -f scripts/run_fuzz.sh ]; then
   suite fuzz bash scripts/run_fuzz.sh
 else

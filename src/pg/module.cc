@@ -2,11 +2,18 @@
 #include "pg/fault_injection.h"
 #include "pg/guard.h"
 
+namespace tsdb::pg {
+void InitStorageCleanup();  // storage_cleanup.cc
+}  // namespace tsdb::pg
+
 extern "C" {
 PG_MODULE_MAGIC;
 
 PGDLLEXPORT void _PG_init(void);
 void _PG_init(void) {
-  tsdb::pg::Guarded([] { tsdb::pg::DefineFaultInjectionGuc(); });
+  tsdb::pg::Guarded([] {
+    tsdb::pg::DefineFaultInjectionGuc();
+    tsdb::pg::InitStorageCleanup();
+  });
 }
 }

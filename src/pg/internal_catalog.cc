@@ -1,0 +1,84 @@
+#include "pg/internal_catalog.h"
+
+extern "C" {
+#include "access/genam.h"
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/indexing.h"
+#include "catalog/namespace.h"
+#include "commands/defrem.h"
+#include "utils/fmgroids.h"
+#include "utils/fmgrprotos.h"
+#include "utils/snapmgr.h"
+}
+
+namespace tsdb::pg {
+
+Oid InternalRelid(const char* name, bool missing_ok) {
+  Oid schema = get_namespace_oid("tsdb_internal", true);
+  Oid relid = OidIsValid(schema) ? get_relname_relid(name, schema) : InvalidOid;
+  if (!OidIsValid(relid) && !missing_ok) {
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
+                    errmsg("tsdb internal relation tsdb_internal.%s does not exist", name),
+                    errhint("Is the tsdb extension installed in this database?")));
+  }
+  return relid;
+}
+
+Oid HotRowsRelid() { return InternalRelid("hot_rows"); }
+Oid HotRowsStorageIndexRelid() { return InternalRelid("hot_rows_storage_idx"); }
+Oid StoragesRelid() { return InternalRelid("storages"); }
+
+Oid TsdbAmOid() { return get_am_oid("tsdb", true); }
+
+bool IsTsdbRelation(Relation rel) {
+  return rel->rd_rel->relkind == RELKIND_RELATION && OidIsValid(rel->rd_rel->relam) &&
+         rel->rd_rel->relam == TsdbAmOid();
+}
+
+int64 NewStorage(Oid relid) {
+  Oid seq = InternalRelid("storage_id_seq");
+  int64 storage_id = DatumGetInt64(DirectFunctionCall1(nextval_oid, ObjectIdGetDatum(seq)));
+  Relation storages = table_open(StoragesRelid(), RowExclusiveLock);
+  Datum values[2] = {Int64GetDatum(storage_id), ObjectIdGetDatum(relid)};
+  bool nulls[2] = {false, false};
+  HeapTuple tuple = heap_form_tuple(RelationGetDescr(storages), values, nulls);
+  CatalogTupleInsert(storages, tuple);
+  heap_freetuple(tuple);
+  table_close(storages, RowExclusiveLock);
+  return storage_id;
+}
+
+namespace {
+
+// Deletes the rows of `relid` whose first column (a bigint) equals
+// storage_id, found through `index` on that column.
+void DeleteByStorageId(Oid relid, Oid index, int64 storage_id) {
+  if (!OidIsValid(relid) || !OidIsValid(index)) return;
+  Relation rel = table_open(relid, RowExclusiveLock);
+  ScanKeyData key;
+  ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(storage_id));
+  // The latest snapshot: callers hold a lock that excludes other writers of
+  // this storage, and every committed row must go.
+  Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
+  SysScanDesc scan = systable_beginscan(rel, index, true, snapshot, 1, &key);
+  HeapTuple tuple;
+  while ((tuple = systable_getnext(scan)) != NULL) CatalogTupleDelete(rel, &tuple->t_self);
+  systable_endscan(scan);
+  UnregisterSnapshot(snapshot);
+  table_close(rel, RowExclusiveLock);
+}
+
+}  // namespace
+
+void DeleteStorage(int64 storage_id, bool drop_registration) {
+  DeleteByStorageId(InternalRelid("hot_rows", true), InternalRelid("hot_rows_storage_idx", true),
+                    storage_id);
+  if (drop_registration) {
+    DeleteByStorageId(InternalRelid("storages", true), InternalRelid("storages_pkey", true),
+                      storage_id);
+  }
+}
+
+}  // namespace tsdb::pg

@@ -1,0 +1,103 @@
+// Storage life cycle of tsdb tables: creation, TRUNCATE, SET TABLESPACE,
+// table rewrites, VACUUM and size estimates (docs/storage.md).
+#include "pg/guard.h"
+#include "pg/hot_store.h"
+#include "pg/internal_catalog.h"
+#include "pg/metapage.h"
+#include "pg/tam_callbacks.h"
+
+extern "C" {
+#include "access/multixact.h"
+#include "access/table.h"
+#include "catalog/storage.h"
+#include "miscadmin.h"
+#include "storage/bufmgr.h"
+#include "storage/smgr.h"
+}
+
+namespace tsdb::pg {
+
+void Unsupported(const char* message, const char* hint) {
+  ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("%s", message),
+                  hint != nullptr ? errhint("%s", hint) : 0));
+  pg_unreachable();
+}
+
+void TsdbSetNewFilenode(Relation rel, const RelFileNode* newrnode, char persistence,
+                        TransactionId* freeze_xid, MultiXactId* minmulti) {
+  Guarded([&] {
+    if (persistence != RELPERSISTENCE_PERMANENT) {
+      Unsupported("temporary and unlogged tsdb tables are not supported",
+                  "Create the table without TEMPORARY or UNLOGGED.");
+    }
+    // The table's rows carry no transaction ids of ours: nothing to freeze.
+    *freeze_xid = InvalidTransactionId;
+    *minmulti = InvalidMultiXactId;
+    if (IsBinaryUpgrade) {
+      // pg_upgrade copies the old metapage and internal relations over.
+      SMgrRelation srel = RelationCreateStorage(*newrnode, persistence, true);
+      smgrclose(srel);
+      return;
+    }
+    // A new file for an existing table (TRUNCATE): its old storage goes, in
+    // this transaction, so a ROLLBACK brings it back.
+    const bool replacing = rel->rd_node.relNode != newrnode->relNode;
+    const int64 old_storage = replacing ? ReadStorageId(rel) : -1;
+    WriteMetapage(*newrnode, persistence, NewStorage(RelationGetRelid(rel)));
+    if (old_storage >= 0) DeleteStorage(old_storage);
+  });
+}
+
+void TsdbNontransactionalTruncate(Relation rel) {
+  // TRUNCATE of a table created in this transaction: nobody else can see
+  // its rows, so they are deleted in place and the storage kept.
+  Guarded([&] { DeleteStorage(StorageIdOf(rel), /*drop_registration=*/false); });
+}
+
+void TsdbCopyData(Relation rel, const RelFileNode* newrnode) {
+  // SET TABLESPACE: the metapage moves; the rows stay in the internal
+  // relations (their own tablespace).
+  Guarded([&] {
+    FlushRelationBuffers(rel);
+    SMgrRelation dst = RelationCreateStorage(*newrnode, rel->rd_rel->relpersistence, true);
+    RelationCopyStorage(RelationGetSmgr(rel), dst, MAIN_FORKNUM, rel->rd_rel->relpersistence);
+    RelationDropStorage(rel);
+    smgrclose(dst);
+  });
+}
+
+void TsdbCopyForCluster(Relation old_table, Relation new_table, Relation old_index, bool use_sort,
+                        TransactionId oldest_xmin, TransactionId* xid_cutoff,
+                        MultiXactId* multi_cutoff, double* num_tuples, double* tups_vacuumed,
+                        double* tups_recently_dead) {
+  Guarded([&] {
+    Unsupported("VACUUM FULL and CLUSTER are not supported on tsdb tables yet",
+                "Use VACUUM: it reclaims the space of deleted rows.");
+  });
+}
+
+void TsdbVacuum(Relation rel, VacuumParams* params, BufferAccessStrategy bstrategy) {
+  // The rows live in tsdb_internal's relations, which (auto)vacuum handles
+  // as the ordinary heaps they are. Compressed blocks (next step) will be
+  // rewritten here.
+}
+
+uint64 TsdbRelationSize(Relation rel, ForkNumber fork) {
+  return Guarded([&] { return table_block_relation_size(rel, fork); });
+}
+
+void TsdbEstimateSize(Relation rel, int32* attr_widths, BlockNumber* pages, double* tuples,
+                      double* allvisfrac) {
+  // A coarse estimate until ANALYZE support: the hot store's size. It errs
+  // high, which keeps the planner from nested loops over tsdb tables.
+  Guarded([&] {
+    Relation hot = table_open(HotRowsRelid(), AccessShareLock);
+    const BlockNumber hot_pages = RelationGetNumberOfBlocks(hot);
+    table_close(hot, AccessShareLock);
+    *pages = hot_pages + 1;
+    *tuples = static_cast<double>(*pages) * 60;
+    *allvisfrac = 0;
+  });
+}
+
+}  // namespace tsdb::pg

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# pg_dump / pg_restore of a database with tsdb tables restores every row exactly once: the
+# internal relations (extension members) are not dumped as tables of their own, and the restore
+# loads the rows through the access method. Needs PGHOST/PGPORT/PGUSER of a running cluster with
+# tsdb installed (scripts/test.sh sets them).
+set -euo pipefail
+src=tsdb_dump_src dst=tsdb_dump_dst dump=$(mktemp)
+trap 'rm -f "$dump"; dropdb --if-exists "$src"; dropdb --if-exists "$dst"' EXIT
+dropdb --if-exists "$src"
+dropdb --if-exists "$dst"
+createdb "$src"
+createdb "$dst"
+psql -X -q -v ON_ERROR_STOP=1 -d "$src" <<'SQL'
+CREATE EXTENSION tsdb;
+CREATE TABLE m (time timestamptz, host text, v float8, note text) USING tsdb;
+INSERT INTO m SELECT '2020-01-01'::timestamptz + i * interval '10 s', 'host_' || i % 7, i / 3.0,
+                     CASE WHEN i % 500 = 0 THEN repeat('x', 10000) END
+FROM generate_series(1, 5000) i;
+INSERT INTO m VALUES (NULL, NULL, 'NaN', NULL), ('2020-01-01', 'dup', -0.0, ''), ('2020-01-01', 'dup', -0.0, '');
+DELETE FROM m WHERE host = 'host_3';
+UPDATE m SET v = v + 1 WHERE host = 'host_4';
+SQL
+fingerprint() {
+  psql -X -At -v ON_ERROR_STOP=1 -d "$1" \
+    -c "SELECT count(*), md5(string_agg(m::text, '|' ORDER BY m::text)) FROM m"
+}
+pg_dump -Fc -d "$src" -f "$dump"
+if pg_restore -l "$dump" | grep -E "TABLE DATA tsdb_internal|TABLE tsdb_internal"; then
+  echo "FAIL: the dump contains tsdb's internal relations"
+  exit 1
+fi
+pg_restore --exit-on-error -d "$dst" "$dump"
+before=$(fingerprint "$src")
+after=$(fingerprint "$dst")
+hot=$(psql -X -At -d "$dst" -c "SELECT count(*) FROM tsdb_internal.hot_rows")
+echo "source: $before; restored: $after; hot rows after restore: $hot"
+[ "$before" = "$after" ] || { echo "FAIL: restored rows differ"; exit 1; }
+[ "$hot" = "${after%%|*}" ] || { echo "FAIL: $hot internal rows for ${after%%|*} table rows"; exit 1; }
+echo "dump/restore: ok"
