@@ -18,6 +18,9 @@ DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
 # file is listed here (scripts/test.sh checks).
 REGRESS = codecs codec_errors describe guard tam_basic
 REGRESS_OPTS = --load-extension=tsdb
+# pg_isolation_regress specs/<test>.spec, outputs expected/<test>.out.
+ISOLATION = tam_concurrency
+ISOLATION_OPTS = --load-extension=tsdb
 
 PG_CONFIG ?= pg_config
 CMAKE ?= cmake

@@ -95,12 +95,15 @@ suite_regress() {
     [ -f "expected/$name.out" ] || { echo "expected/$name.out is missing"; return 1; }
   done
   use_cluster
-  rm -f regression.diffs regression.out
+  rm -f regression.diffs regression.out output_iso/regression.diffs
   if ! make installcheck PG_CONFIG="$pg_config"; then
-    if [ -f regression.diffs ]; then
-      echo "--- regression.diffs (first 200 lines)"
-      head -n 200 regression.diffs
-    fi
+    local diffs
+    for diffs in regression.diffs output_iso/regression.diffs; do
+      if [ -f "$diffs" ]; then
+        echo "--- $diffs (first 200 lines)"
+        head -n 200 "$diffs"
+      fi
+    done
     return 1
   fi
 }
