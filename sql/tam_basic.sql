@@ -19,6 +19,26 @@ INSERT INTO h SELECT '2020-01-01'::timestamptz + i * interval '10 s', 'host_' ||
 SELECT count(*), sum(v), count(DISTINCT host) FROM m;
 SELECT same();
 
+-- ANALYZE: planner row estimates within 2x of the truth.
+ANALYZE m;
+SELECT reltuples = (SELECT count(*) FROM m) AS exact_reltuples FROM pg_class WHERE relname = 'm';
+CREATE FUNCTION estimate_ok(query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  plan json;
+  estimated float8;
+  actual bigint;
+BEGIN
+  EXECUTE 'EXPLAIN (FORMAT JSON) ' || query INTO plan;
+  estimated := (plan -> 0 -> 'Plan' ->> 'Plan Rows')::float8;
+  EXECUTE 'SELECT count(*) FROM (' || query || ') q' INTO actual;
+  RETURN CASE WHEN estimated BETWEEN actual / 2.0 AND actual * 2.0 THEN 'within 2x'
+              ELSE format('estimated %s, actual %s', estimated, actual) END;
+END $$;
+SELECT estimate_ok('SELECT * FROM m');
+SELECT estimate_ok('SELECT * FROM m WHERE host = ''host_1''');
+SELECT estimate_ok('SELECT * FROM m WHERE v < 100');
+SELECT estimate_ok('SELECT * FROM m WHERE time >= ''2020-01-01 02:00:00+00''');
+
 -- COPY in text, csv and binary.
 COPY (SELECT * FROM h WHERE n <= 100) TO '/dev/null';
 \copy m FROM stdin

@@ -25,6 +25,10 @@ bool TsdbFetchRowVersion(Relation rel, ItemPointer tid, Snapshot snapshot, Tuple
 bool TsdbTidValid(TableScanDesc scan, ItemPointer tid);
 void TsdbGetLatestTid(TableScanDesc scan, ItemPointer tid);
 bool TsdbSatisfiesSnapshot(Relation rel, TupleTableSlot* slot, Snapshot snapshot);
+bool TsdbAnalyzeNextBlock(TableScanDesc scan, BlockNumber blockno,
+                          BufferAccessStrategy bstrategy);
+bool TsdbAnalyzeNextTuple(TableScanDesc scan, TransactionId oldest_xmin, double* liverows,
+                          double* deadrows, TupleTableSlot* slot);
 
 // tam_modify.cc
 void TsdbTupleInsert(Relation rel, TupleTableSlot* slot, CommandId cid, int options,

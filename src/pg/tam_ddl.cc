@@ -1,5 +1,8 @@
 // Storage life cycle of tsdb tables: creation, TRUNCATE, SET TABLESPACE,
 // table rewrites, VACUUM and size estimates (docs/storage.md).
+#include <algorithm>
+#include <cmath>
+
 #include "pg/guard.h"
 #include "pg/hot_store.h"
 #include "pg/internal_catalog.h"
@@ -8,6 +11,7 @@
 
 extern "C" {
 #include "access/multixact.h"
+#include "optimizer/plancat.h"
 #include "access/table.h"
 #include "catalog/storage.h"
 #include "miscadmin.h"
@@ -88,14 +92,19 @@ uint64 TsdbRelationSize(Relation rel, ForkNumber fork) {
 
 void TsdbEstimateSize(Relation rel, int32* attr_widths, BlockNumber* pages, double* tuples,
                       double* allvisfrac) {
-  // A coarse estimate until ANALYZE support: the hot store's size. It errs
-  // high, which keeps the planner from nested loops over tsdb tables.
+  // From ANALYZE's count (exact for tsdb tables, see TsdbAnalyzeNextBlock);
+  // before the first ANALYZE, a guess from the hot store's size that errs
+  // high, which keeps the planner from nested loops over the table.
   Guarded([&] {
-    Relation hot = table_open(HotRowsRelid(), AccessShareLock);
-    const BlockNumber hot_pages = RelationGetNumberOfBlocks(hot);
-    table_close(hot, AccessShareLock);
-    *pages = hot_pages + 1;
-    *tuples = static_cast<double>(*pages) * 60;
+    double rows = rel->rd_rel->reltuples;
+    if (rows < 0) {
+      Relation hot = table_open(HotRowsRelid(), AccessShareLock);
+      rows = static_cast<double>(RelationGetNumberOfBlocks(hot)) * 60;
+      table_close(hot, AccessShareLock);
+    }
+    const double width = get_rel_data_width(rel, attr_widths);
+    *tuples = rows;
+    *pages = static_cast<BlockNumber>(std::max(1.0, std::ceil(rows * width / BLCKSZ)));
     *allvisfrac = 0;
   });
 }

@@ -61,15 +61,6 @@ void TsdbCompleteSpeculative(Relation rel, TupleTableSlot* slot, uint32 spec_tok
 
 bool TsdbNeedsToastTable(Relation rel) { return false; }  // rows are stored inline in images
 
-bool TsdbAnalyzeNextBlock(TableScanDesc scan, BlockNumber blockno,
-                          BufferAccessStrategy bstrategy) {
-  return false;  // no statistics yet: the planner uses TsdbEstimateSize
-}
-bool TsdbAnalyzeNextTuple(TableScanDesc scan, TransactionId oldest_xmin, double* liverows,
-                          double* deadrows, TupleTableSlot* slot) {
-  return false;
-}
-
 bool TsdbBitmapNextBlock(TableScanDesc scan, TBMIterateResult* tbmres) {
   return Guarded([&]() -> bool { Unsupported("bitmap scans of tsdb tables are not supported"); });
 }

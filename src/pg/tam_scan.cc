@@ -147,4 +147,20 @@ bool TsdbSatisfiesSnapshot(Relation rel, TupleTableSlot* slot, Snapshot snapshot
   return Guarded([&] { return FetchHot(rel, &slot->tts_tid, snapshot, nullptr); });
 }
 
+// ANALYZE samples the table's blocks; a tsdb table has one, its metapage.
+// Block 0 therefore yields every live row and ANALYZE's reservoir sampling
+// picks its sample from them, so reltuples is exact. (Compressed blocks will
+// contribute through their metadata instead of being read.)
+bool TsdbAnalyzeNextBlock(TableScanDesc scan, BlockNumber blockno,
+                          BufferAccessStrategy bstrategy) {
+  return blockno == 0;
+}
+
+bool TsdbAnalyzeNextTuple(TableScanDesc scan, TransactionId oldest_xmin, double* liverows,
+                          double* deadrows, TupleTableSlot* slot) {
+  if (!TsdbScanGetNextSlot(scan, ForwardScanDirection, slot)) return false;
+  *liverows += 1;
+  return true;
+}
+
 }  // namespace tsdb::pg
