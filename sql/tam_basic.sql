@@ -154,3 +154,4 @@ CREATE EXTENSION tsdb;
 CREATE TABLE m3 (time timestamptz, v float8) USING tsdb;
 INSERT INTO m3 VALUES ('2020-01-01', 3);
 SELECT * FROM m3;
+DROP TABLE m3;

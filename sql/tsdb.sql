@@ -76,3 +76,59 @@ CREATE EVENT TRIGGER tsdb_sweep_dropped_storage ON sql_drop
 -- What each tsdb table holds (counts read through the caller's snapshot).
 CREATE FUNCTION tsdb_internal.storage_id(regclass) RETURNS bigint
   AS 'MODULE_PATHNAME', 'tsdb_storage_id' LANGUAGE C STRICT;
+
+-- ---------------------------------------------------------------------------
+-- Layout: which column is the time and which columns form the series key.
+-- Defaults come from the columns, so a table's layout is recoverable from its
+-- DDL alone (Citus recreates shards from DDL): the first timestamptz or
+-- timestamp column is the time; every other column whose type is not
+-- float4/float8/numeric/int2/int4/int8 is part of the series key. An integer
+-- series id (Prometheus-style samples(series_id bigint, time, value)) is set
+-- with tsdb.set_layout(). Explicit layouts are dumped with the extension's
+-- configuration (pg_extension_config_dump), so pg_dump carries them.
+CREATE TABLE tsdb_internal.layouts (
+  relid regclass PRIMARY KEY,
+  time_column name NOT NULL,
+  series_key name[] NOT NULL
+);
+SELECT pg_catalog.pg_extension_config_dump('tsdb_internal.layouts', '');
+
+CREATE FUNCTION tsdb_internal.default_layout(tbl regclass, OUT time_column name, OUT series_key name[])
+LANGUAGE sql STABLE AS $$
+  WITH cols AS (
+    SELECT a.attname, a.attnum, a.atttypid
+    FROM pg_catalog.pg_attribute a
+    WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+  ), t AS (
+    SELECT attname FROM cols
+    WHERE atttypid IN ('pg_catalog.timestamptz'::regtype, 'pg_catalog.timestamp'::regtype)
+    ORDER BY attnum LIMIT 1
+  )
+  SELECT (SELECT attname FROM t),
+         coalesce((SELECT array_agg(attname ORDER BY attnum) FROM cols
+                   WHERE attname IS DISTINCT FROM (SELECT attname FROM t)
+                     AND atttypid NOT IN ('pg_catalog.float4'::regtype, 'pg_catalog.float8'::regtype,
+                                          'pg_catalog.numeric'::regtype, 'pg_catalog.int2'::regtype,
+                                          'pg_catalog.int4'::regtype, 'pg_catalog.int8'::regtype)),
+                  '{}')
+$$;
+
+-- Sets the time column and series key of an empty tsdb table you own.
+CREATE FUNCTION tsdb.set_layout(tbl regclass, time_column name, series_key name[]) RETURNS void
+  AS 'MODULE_PATHNAME', 'tsdb_set_layout' LANGUAGE C STRICT;
+
+-- Every tsdb table the caller may read, with its layout.
+CREATE VIEW tsdb.tables AS
+SELECT c.oid::regclass AS table_name,
+       n.nspname AS schema_name,
+       c.relname AS name,
+       coalesce(l.time_column, d.time_column) AS time_column,
+       coalesce(l.series_key, d.series_key) AS series_key,
+       l.relid IS NOT NULL AS layout_set
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_am a ON a.oid = c.relam AND a.amname = 'tsdb'
+LEFT JOIN tsdb_internal.layouts l ON l.relid = c.oid
+CROSS JOIN LATERAL tsdb_internal.default_layout(c.oid) d
+WHERE c.relkind = 'r' AND pg_catalog.has_table_privilege(c.oid, 'SELECT');
+GRANT SELECT ON tsdb.tables TO PUBLIC;

@@ -52,13 +52,13 @@ int64 NewStorage(Oid relid) {
 
 namespace {
 
-// Deletes the rows of `relid` whose first column (a bigint) equals
-// storage_id, found through `index` on that column.
-void DeleteByStorageId(Oid relid, Oid index, int64 storage_id) {
+// Deletes the rows of `relid` whose first column equals `value` (compared
+// with `equal`), found through `index` on that column.
+void DeleteByFirstColumn(Oid relid, Oid index, RegProcedure equal, Datum value) {
   if (!OidIsValid(relid) || !OidIsValid(index)) return;
   Relation rel = table_open(relid, RowExclusiveLock);
   ScanKeyData key;
-  ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(storage_id));
+  ScanKeyInit(&key, 1, BTEqualStrategyNumber, equal, value);
   // The latest snapshot: callers hold a lock that excludes other writers of
   // this storage, and every committed row must go.
   Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
@@ -73,12 +73,18 @@ void DeleteByStorageId(Oid relid, Oid index, int64 storage_id) {
 }  // namespace
 
 void DeleteStorage(int64 storage_id, bool drop_registration) {
-  DeleteByStorageId(InternalRelid("hot_rows", true), InternalRelid("hot_rows_storage_idx", true),
-                    storage_id);
+  const Datum id = Int64GetDatum(storage_id);
+  DeleteByFirstColumn(InternalRelid("hot_rows", true), InternalRelid("hot_rows_storage_idx", true),
+                      F_INT8EQ, id);
   if (drop_registration) {
-    DeleteByStorageId(InternalRelid("storages", true), InternalRelid("storages_pkey", true),
-                      storage_id);
+    DeleteByFirstColumn(InternalRelid("storages", true), InternalRelid("storages_pkey", true),
+                        F_INT8EQ, id);
   }
+}
+
+void DeleteLayout(Oid relid) {
+  DeleteByFirstColumn(InternalRelid("layouts", true), InternalRelid("layouts_pkey", true), F_OIDEQ,
+                      ObjectIdGetDatum(relid));
 }
 
 }  // namespace tsdb::pg

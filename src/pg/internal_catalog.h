@@ -31,6 +31,8 @@ int64 NewStorage(Oid relid);
 // drop_registration its tsdb_internal.storages row too. Internal relations
 // already dropped (DROP EXTENSION drops them too) are skipped.
 void DeleteStorage(int64 storage_id, bool drop_registration = true);
+// Deletes the explicit layout of a table (tsdb_internal.layouts), if any.
+void DeleteLayout(Oid relid);
 
 }  // namespace tsdb::pg
 

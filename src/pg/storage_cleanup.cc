@@ -53,6 +53,7 @@ void ObjectAccess(ObjectAccessType access, Oid class_id, Oid object_id, int sub_
     const int64 storage_id = ReadStorageId(rel);
     relation_close(rel, NoLock);
     if (storage_id >= 0) DeleteStorage(storage_id);
+    DeleteLayout(object_id);
   });
 }
 
@@ -145,6 +146,23 @@ TSDB_SQL_FUNCTION(tsdb_sweep_dropped_storage) {
   table_close(storages, AccessShareLock);
   ListCell* cell;
   foreach (cell, dead) DeleteStorage(*static_cast<int64*>(lfirst(cell)));
+  // Layouts of dropped tables: pg_event_trigger_dropped_objects() is not
+  // reachable from C cheaply, so compare against pg_class instead.
+  const Oid layouts_relid = InternalRelid("layouts", true);
+  if (OidIsValid(layouts_relid)) {
+    List* gone = NIL;
+    Relation layouts = table_open(layouts_relid, AccessShareLock);
+    SysScanDesc layout_scan = systable_beginscan(layouts, InvalidOid, false, nullptr, 0, nullptr);
+    HeapTuple layout;
+    while ((layout = systable_getnext(layout_scan)) != nullptr) {
+      bool isnull;
+      const Oid relid = DatumGetObjectId(heap_getattr(layout, 1, RelationGetDescr(layouts), &isnull));
+      if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid))) gone = lappend_oid(gone, relid);
+    }
+    systable_endscan(layout_scan);
+    table_close(layouts, AccessShareLock);
+    foreach (cell, gone) DeleteLayout(lfirst_oid(cell));
+  }
   PG_RETURN_VOID();
 }
 
