@@ -121,6 +121,37 @@ SQL
   esac
 }
 
+# The tsdb table (hostname-in-table form). Rows land in the hot store for now: compression into
+# blocks (tsdb.compress, the finish step) comes with the next step of issue 4.
+target_tsdb() {
+  case "$1" in
+    create)
+      psql_db <<'SQL'
+CREATE EXTENSION IF NOT EXISTS tsdb;
+DROP SCHEMA IF EXISTS tsbs_tsdb CASCADE;
+CREATE SCHEMA tsbs_tsdb;
+CREATE TABLE tsbs_tsdb.cpu (
+  time timestamptz,
+  hostname text,
+  usage_user float8,
+  usage_system float8,
+  usage_idle float8,
+  usage_nice float8,
+  usage_iowait float8,
+  usage_irq float8,
+  usage_softirq float8,
+  usage_steal float8,
+  usage_guest float8,
+  usage_guest_nice float8
+) USING tsdb;
+SQL
+      ;;
+    format) echo wide ;;
+    table) echo tsbs_tsdb.cpu ;;
+    finish) ;;
+  esac
+}
+
 if [ -z "$targets" ]; then
   targets=$(declare -F | sed -n 's/^declare -f target_//p' | tr '\n' ' ')
 fi
