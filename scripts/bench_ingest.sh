@@ -91,15 +91,12 @@ target_heap() {
   esac
 }
 
-# The hostname-in-table form a tsdb table will use, as a plain heap without
-# indexes: the bare heap reference.
-target_heap_wide_noindex() {
-  case "$1" in
-    create)
-      psql_db <<'SQL'
-DROP SCHEMA IF EXISTS tsbs_heap_wide CASCADE;
-CREATE SCHEMA tsbs_heap_wide;
-CREATE TABLE tsbs_heap_wide.cpu (
+# create_wide_table SCHEMA [USING ...]: the hostname-in-table form of cpu, in a fresh schema.
+create_wide_table() {
+  psql_db <<SQL
+DROP SCHEMA IF EXISTS $1 CASCADE;
+CREATE SCHEMA $1;
+CREATE TABLE $1.cpu (
   time timestamptz,
   hostname text,
   usage_user float8,
@@ -112,9 +109,15 @@ CREATE TABLE tsbs_heap_wide.cpu (
   usage_steal float8,
   usage_guest float8,
   usage_guest_nice float8
-);
+) ${2:-};
 SQL
-      ;;
+}
+
+# The hostname-in-table form a tsdb table will use, as a plain heap without
+# indexes: the bare heap reference.
+target_heap_wide_noindex() {
+  case "$1" in
+    create) create_wide_table tsbs_heap_wide ;;
     format) echo wide ;;
     table) echo tsbs_heap_wide.cpu ;;
     finish) ;;
@@ -126,25 +129,8 @@ SQL
 target_tsdb() {
   case "$1" in
     create)
-      psql_db <<'SQL'
-CREATE EXTENSION IF NOT EXISTS tsdb;
-DROP SCHEMA IF EXISTS tsbs_tsdb CASCADE;
-CREATE SCHEMA tsbs_tsdb;
-CREATE TABLE tsbs_tsdb.cpu (
-  time timestamptz,
-  hostname text,
-  usage_user float8,
-  usage_system float8,
-  usage_idle float8,
-  usage_nice float8,
-  usage_iowait float8,
-  usage_irq float8,
-  usage_softirq float8,
-  usage_steal float8,
-  usage_guest float8,
-  usage_guest_nice float8
-) USING tsdb;
-SQL
+      psql_db -c "CREATE EXTENSION IF NOT EXISTS tsdb" >/dev/null
+      create_wide_table tsbs_tsdb "USING tsdb"
       ;;
     format) echo wide ;;
     table) echo tsbs_tsdb.cpu ;;
