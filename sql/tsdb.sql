@@ -132,3 +132,25 @@ LEFT JOIN tsdb_internal.layouts l ON l.relid = c.oid
 CROSS JOIN LATERAL tsdb_internal.default_layout(c.oid) d
 WHERE c.relkind = 'r' AND pg_catalog.has_table_privilege(c.oid, 'SELECT');
 GRANT SELECT ON tsdb.tables TO PUBLIC;
+
+-- Compressed blocks: one row per block of one series (docs/storage.md). The
+-- payload is a block (include/tsdb/block_format.h); `deleted` is a bitmap of
+-- the block's rows deleted since (NULL: none), so a DELETE updates this small
+-- row and never rewrites the payload (TOAST keeps the unchanged value).
+CREATE TABLE tsdb_internal.blocks (
+  storage_id bigint NOT NULL,
+  series_key bytea NOT NULL,
+  min_time bigint NOT NULL,
+  max_time bigint NOT NULL,
+  row_count integer NOT NULL,
+  deleted bytea,
+  payload bytea NOT NULL
+);
+ALTER TABLE tsdb_internal.blocks ALTER COLUMN payload SET STORAGE EXTERNAL;
+CREATE INDEX blocks_storage_series_idx ON tsdb_internal.blocks (storage_id, series_key, min_time);
+
+-- Moves hot rows older than now() - older_than (all of them for NULL) into
+-- compressed blocks, per series, and returns how many rows moved. Readers see
+-- every row exactly once throughout; concurrent writers wait.
+CREATE FUNCTION tsdb.compress(tbl regclass, older_than interval DEFAULT NULL) RETURNS bigint
+  AS 'MODULE_PATHNAME', 'tsdb_compress' LANGUAGE C;

@@ -29,6 +29,8 @@ Oid InternalRelid(const char* name, bool missing_ok) {
 Oid HotRowsRelid() { return InternalRelid("hot_rows"); }
 Oid HotRowsStorageIndexRelid() { return InternalRelid("hot_rows_storage_idx"); }
 Oid StoragesRelid() { return InternalRelid("storages"); }
+Oid BlocksRelid() { return InternalRelid("blocks"); }
+Oid BlocksIndexRelid() { return InternalRelid("blocks_storage_series_idx"); }
 
 Oid TsdbAmOid() { return get_am_oid("tsdb", true); }
 
@@ -75,6 +77,8 @@ void DeleteByFirstColumn(Oid relid, Oid index, RegProcedure equal, Datum value) 
 void DeleteStorage(int64 storage_id, bool drop_registration) {
   const Datum id = Int64GetDatum(storage_id);
   DeleteByFirstColumn(InternalRelid("hot_rows", true), InternalRelid("hot_rows_storage_idx", true),
+                      F_INT8EQ, id);
+  DeleteByFirstColumn(InternalRelid("blocks", true), InternalRelid("blocks_storage_series_idx", true),
                       F_INT8EQ, id);
   if (drop_registration) {
     DeleteByFirstColumn(InternalRelid("storages", true), InternalRelid("storages_pkey", true),

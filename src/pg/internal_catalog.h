@@ -21,6 +21,8 @@ Oid InternalRelid(const char* name, bool missing_ok = false);
 Oid HotRowsRelid();
 Oid HotRowsStorageIndexRelid();
 Oid StoragesRelid();
+Oid BlocksRelid();
+Oid BlocksIndexRelid();
 // The OID of access method `tsdb`, or InvalidOid before CREATE EXTENSION.
 Oid TsdbAmOid();
 bool IsTsdbRelation(Relation rel);

@@ -3,15 +3,21 @@
 // tuple, so MVCC, waits, EvalPlanQual and update chains behave exactly as
 // for a heap table. TIDs are translated at the boundary (hot_store.h).
 #include "pg/guard.h"
+#include "pg/block_store.h"
 #include "pg/hot_store.h"
 #include "pg/internal_catalog.h"
 #include "pg/metapage.h"
 #include "pg/tam_callbacks.h"
 
 extern "C" {
+#include "access/genam.h"
 #include "access/heapam.h"
+#include "access/htup_details.h"
 #include "access/table.h"
+#include "catalog/index.h"
 #include "executor/tuptable.h"
+#include "storage/bufmgr.h"
+#include "utils/snapmgr.h"
 }
 
 namespace tsdb::pg {
@@ -46,15 +52,134 @@ void MapFailureTid(TM_Result result, TM_FailureData* tmfd) {
   }
 }
 
-ItemPointerData HotTidOrError(Relation rel, ItemPointer tid) {
-  ItemPointerData hot_tid;
-  if (!TableTidToHot(tid, &hot_tid)) {
+// The newest version of a block tuple along its update chain from `tid`.
+HeapTuple NewestBlockVersion(Relation blocks, ItemPointerData tid) {
+  for (int hops = 0;; ++hops) {
+    HeapTupleData tuple;
+    tuple.t_self = tid;
+    Buffer buffer;
+    if (!heap_fetch(blocks, SnapshotAny, &tuple, &buffer, true) || hops > 1000000) {
+      ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
+                      errmsg("broken update chain of tsdb block tuple (%u,%u)",
+                             ItemPointerGetBlockNumber(&tid), ItemPointerGetOffsetNumber(&tid))));
+    }
+    HeapTuple copy = heap_copytuple(&tuple);
+    ReleaseBuffer(buffer);
+    if (ItemPointerEquals(&copy->t_data->t_ctid, &copy->t_self)) return copy;
+    tid = copy->t_data->t_ctid;
+    heap_freetuple(copy);
+  }
+}
+
+TM_Result DeleteInOwnVersion(Relation blocks, ItemPointerData next, int row) {
+  HeapTuple newest = NewestBlockVersion(blocks, next);
+  TM_Result result = TM_SelfModified;  // the row itself was already deleted by this command
+  if (!BlockRowDeleted(blocks, newest, row)) {
+    HeapTuple updated = BlockTupleWithRowDeleted(blocks, newest, row);
+    updated->t_self = newest->t_self;
+    heap_inplace_update(blocks, updated);
+    heap_freetuple(updated);
+    result = TM_Ok;
+  }
+  heap_freetuple(newest);
+  return result;
+}
+
+// Deleting a row of a block: a new version of the block tuple with the row's
+// bit set in its delete bitmap, by heap_update, so waits and EvalPlanQual
+// work on the block tuple as on a heap row. tmfd->ctid comes back in the
+// table's TID space (same row, newer block version).
+TM_Result DeleteBlockRow(Relation rel, ItemPointer tid, CommandId cid, Snapshot crosscheck,
+                         bool wait, TM_FailureData* tmfd) {
+  ItemPointerData block_tid;
+  int row;
+  if (!TableTidToBlockRow(tid, &block_tid, &row)) {
     ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
                     errmsg("tsdb table \"%s\" has no row at (%u,%u)", RelationGetRelationName(rel),
                            ItemPointerGetBlockNumber(tid), ItemPointerGetOffsetNumber(tid))));
   }
-  return hot_tid;
+  Relation blocks = table_open(BlocksRelid(), RowExclusiveLock);
+  HeapTupleData old;
+  old.t_self = block_tid;
+  Buffer buffer;
+  if (!heap_fetch(blocks, SnapshotAny, &old, &buffer, true)) {
+    ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
+                    errmsg("block tuple (%u,%u) of tsdb table \"%s\" is missing",
+                           ItemPointerGetBlockNumber(&block_tid),
+                           ItemPointerGetOffsetNumber(&block_tid), RelationGetRelationName(rel))));
+  }
+  HeapTuple old_copy = heap_copytuple(&old);
+  ReleaseBuffer(buffer);
+  HeapTuple new_tuple = BlockTupleWithRowDeleted(blocks, old_copy, row);
+  LockTupleMode lockmode;
+  TM_Result result = heap_update(blocks, &block_tid, new_tuple, cid, crosscheck, wait, tmfd,
+                                 &lockmode);
+  if (result == TM_SelfModified && tmfd->cmax == cid) {
+    // This very command already made a new version of the block (deleting
+    // another of its rows). That version is visible to nobody else and
+    // invisible to this command, so heap_update cannot take it; its delete
+    // bitmap (same length in every version) is updated in place instead.
+    heap_freetuple(new_tuple);
+    new_tuple = nullptr;
+    result = DeleteInOwnVersion(blocks, tmfd->ctid, row);
+  }
+  if (result == TM_Ok && new_tuple != nullptr && !HeapTupleIsHeapOnly(new_tuple)) {
+    // The index key (storage id, series key, min time) is unchanged, but a
+    // non-HOT version needs its own entry.
+    Relation index = index_open(BlocksIndexRelid(), RowExclusiveLock);
+    IndexInfo* info = BuildIndexInfo(index);
+    Datum values[3];
+    bool nulls[3];
+    for (int i = 0; i < 3; ++i) {
+      values[i] = heap_getattr(new_tuple, i + 1, RelationGetDescr(blocks), &nulls[i]);
+    }
+    index_insert(index, values, nulls, &new_tuple->t_self, blocks, UNIQUE_CHECK_NO, false, info);
+    index_close(index, RowExclusiveLock);
+  }
+  if (result != TM_Ok && ItemPointerIsValid(&tmfd->ctid)) {
+    ItemPointerData next = tmfd->ctid;
+    BlockRowTid(&next, row, &tmfd->ctid);
+  }
+  if (new_tuple != nullptr) heap_freetuple(new_tuple);
+  heap_freetuple(old_copy);
+  table_close(blocks, RowExclusiveLock);
+  return result;
 }
+
+TM_Result LockBlockRow(Relation rel, ItemPointer tid, Snapshot snapshot, TupleTableSlot* slot,
+                       CommandId cid, LockTupleMode mode, LockWaitPolicy wait_policy, uint8 flags,
+                       TM_FailureData* tmfd) {
+  ItemPointerData block_tid;
+  int row;
+  if (!TableTidToBlockRow(tid, &block_tid, &row)) return TM_Invisible;
+  Relation blocks = table_open(BlocksRelid(), RowShareLock);
+  TupleTableSlot* block_slot = table_slot_create(blocks, nullptr);
+  TM_Result result = table_tuple_lock(blocks, &block_tid, snapshot, block_slot, cid, mode,
+                                      wait_policy, flags, tmfd);
+  BlockRowTid(&block_tid, row, tid);
+  if (result == TM_Ok) {
+    bool should_free;
+    HeapTuple block_tuple = ExecFetchSlotHeapTuple(block_slot, false, &should_free);
+    if (BlockRowDeleted(blocks, block_tuple, row)) {
+      // The newest version of the block no longer has the row.
+      result = TM_Deleted;
+      tmfd->ctid = *tid;
+      tmfd->xmax = HeapTupleHeaderGetUpdateXid(block_tuple->t_data);
+      tmfd->cmax = InvalidCommandId;
+    } else {
+      RowColumns columns = DecodeBlockTuple(rel, slot->tts_tupleDescriptor, blocks, block_tuple);
+      StoreBlockRow(rel, block_tuple, columns, row, slot);
+    }
+    if (should_free) heap_freetuple(block_tuple);
+  } else if (ItemPointerIsValid(&tmfd->ctid)) {
+    ItemPointerData next = tmfd->ctid;
+    BlockRowTid(&next, row, &tmfd->ctid);
+  }
+  ExecDropSingleTupleTableSlot(block_slot);
+  table_close(blocks, RowShareLock);
+  return result;
+}
+
 
 }  // namespace
 
@@ -72,7 +197,8 @@ TM_Result TsdbTupleDelete(Relation rel, ItemPointer tid, CommandId cid, Snapshot
                           Snapshot crosscheck, bool wait, TM_FailureData* tmfd,
                           bool changing_part) {
   return Guarded([&] {
-    ItemPointerData hot_tid = HotTidOrError(rel, tid);
+    ItemPointerData hot_tid;
+    if (!TableTidToHot(tid, &hot_tid)) return DeleteBlockRow(rel, tid, cid, crosscheck, wait, tmfd);
     Relation hot = table_open(HotRowsRelid(), RowExclusiveLock);
     TM_Result result = heap_delete(hot, &hot_tid, cid, crosscheck, wait, tmfd, changing_part);
     table_close(hot, RowExclusiveLock);
@@ -85,7 +211,15 @@ TM_Result TsdbTupleUpdate(Relation rel, ItemPointer otid, TupleTableSlot* slot, 
                           Snapshot snapshot, Snapshot crosscheck, bool wait, TM_FailureData* tmfd,
                           LockTupleMode* lockmode, bool* update_indexes) {
   return Guarded([&] {
-    ItemPointerData hot_tid = HotTidOrError(rel, otid);
+    *update_indexes = false;  // tsdb tables have no indexes
+    ItemPointerData hot_tid;
+    if (!TableTidToHot(otid, &hot_tid)) {
+      // A row of a block: delete it there, and the new version is a hot row.
+      *lockmode = LockTupleExclusive;
+      TM_Result result = DeleteBlockRow(rel, otid, cid, crosscheck, wait, tmfd);
+      if (result == TM_Ok) InsertRows(rel, &slot, 1, cid, 0, nullptr);
+      return result;
+    }
     HotRelations rels = OpenHotRelations(RowExclusiveLock);
     HeapTuple hot_tuple = FormHotTuple(rels.hot, StorageIdOf(rel), slot);
     TM_Result result =
@@ -98,7 +232,6 @@ TM_Result TsdbTupleUpdate(Relation rel, ItemPointer otid, TupleTableSlot* slot, 
     heap_freetuple(hot_tuple);
     CloseHotRelations(&rels, RowExclusiveLock);
     MapFailureTid(result, tmfd);
-    *update_indexes = false;  // tsdb tables have no indexes
     return result;
   });
 }
@@ -107,7 +240,10 @@ TM_Result TsdbTupleLock(Relation rel, ItemPointer tid, Snapshot snapshot, TupleT
                         CommandId cid, LockTupleMode mode, LockWaitPolicy wait_policy,
                         uint8 flags, TM_FailureData* tmfd) {
   return Guarded([&] {
-    ItemPointerData hot_tid = HotTidOrError(rel, tid);
+    ItemPointerData hot_tid;
+    if (!TableTidToHot(tid, &hot_tid)) {
+      return LockBlockRow(rel, tid, snapshot, slot, cid, mode, wait_policy, flags, tmfd);
+    }
     Relation hot = table_open(HotRowsRelid(), RowShareLock);
     // heapam's own lock callback, on a slot of hot_rows: it follows update
     // chains (TUPLE_LOCK_FLAG_FIND_LAST_VERSION) and waits as a heap does.

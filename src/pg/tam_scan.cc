@@ -1,7 +1,8 @@
 // Sequential scans and row fetches of tsdb tables: the hot rows of the
 // table's storage, read through the hot_rows index on storage id with the
 // scan's snapshot.
-#include "pg/guard.h"
+#include "pg/guard.h"  // first: C++ headers before Postgres's
+#include "pg/block_store.h"
 #include "pg/hot_store.h"
 #include "pg/internal_catalog.h"
 #include "pg/metapage.h"
@@ -24,6 +25,17 @@ struct TsdbScanDescData {
   int64 storage_id;
   Relation hot;
   SysScanDesc hot_scan;
+  // After the hot rows, the blocks: the current one decoded, in
+  // block_context (reset per block).
+  bool in_blocks;
+  Relation blocks;
+  SysScanDesc block_scan;
+  MemoryContext block_context;
+  HeapTuple block_tuple;
+  RowColumns columns;
+  const uint8* deleted;  // the block's delete bitmap, or null
+  int deleted_bytes;
+  int next_row;
   // The index scan allocates as it goes (btree's killed-items list, say),
   // and callers such as ALTER TABLE's rewrite reset their current context
   // per row: every call into it runs in this context, which lives as long as
@@ -37,12 +49,58 @@ void StartHotScan(TsdbScanDescData* scan) {
   scan->hot_scan =
       systable_beginscan(scan->hot, HotRowsStorageIndexRelid(), true, scan->base.rs_snapshot, 1,
                          &key);
+  scan->in_blocks = false;
 }
 
-// A heap scan of hot_rows for TID-level questions about one row.
-bool FetchHot(Relation rel, ItemPointer tid, Snapshot snapshot, TupleTableSlot* slot) {
+void StartBlockScan(TsdbScanDescData* scan) {
+  ScanKeyData key;
+  ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(scan->storage_id));
+  scan->block_scan = systable_beginscan(scan->blocks, BlocksIndexRelid(), true,
+                                        scan->base.rs_snapshot, 1, &key);
+  scan->in_blocks = true;
+  scan->block_tuple = nullptr;
+  scan->next_row = 0;
+  scan->columns.rows = 0;
+}
+
+void EndScans(TsdbScanDescData* scan) {
+  systable_endscan(scan->hot_scan);
+  if (scan->in_blocks) systable_endscan(scan->block_scan);
+  scan->in_blocks = false;
+}
+
+// Moves to the next block, decoded for the columns of `desc`; false after
+// the last.
+bool NextBlock(TsdbScanDescData* scan, TupleDesc desc) {
+  HeapTuple tuple = systable_getnext(scan->block_scan);
+  if (tuple == nullptr) return false;
+  MemoryContextReset(scan->block_context);
+  MemoryContext caller = MemoryContextSwitchTo(scan->block_context);
+  scan->block_tuple = heap_copytuple(tuple);
+  scan->columns = DecodeBlockTuple(scan->base.rs_rd, desc, scan->blocks, scan->block_tuple);
+  bool isnull;
+  Datum d = heap_getattr(scan->block_tuple, kBlocksDeleted, RelationGetDescr(scan->blocks), &isnull);
+  scan->deleted = nullptr;
+  scan->deleted_bytes = 0;
+  if (!isnull) {
+    bytea* bits = DatumGetByteaPP(d);
+    scan->deleted = reinterpret_cast<const uint8*>(VARDATA_ANY(bits));
+    scan->deleted_bytes = VARSIZE_ANY_EXHDR(bits);
+  }
+  scan->next_row = 0;
+  MemoryContextSwitchTo(caller);
+  return true;
+}
+
+bool RowIsDeleted(const TsdbScanDescData* scan, int row) {
+  return scan->deleted != nullptr && row / 8 < scan->deleted_bytes &&
+         ((scan->deleted[row / 8] >> (row % 8)) & 1);
+}
+
+// A heap fetch of one row, hot or in a block, for TID-level questions.
+bool FetchRow(Relation rel, ItemPointer tid, Snapshot snapshot, TupleTableSlot* slot) {
   ItemPointerData hot_tid;
-  if (!TableTidToHot(tid, &hot_tid)) return false;
+  if (!TableTidToHot(tid, &hot_tid)) return FetchBlockRow(rel, tid, snapshot, slot);
   Relation hot = table_open(HotRowsRelid(), AccessShareLock);
   HeapTupleData tuple;
   tuple.t_self = hot_tid;
@@ -70,7 +128,9 @@ TableScanDesc TsdbScanBegin(Relation rel, Snapshot snapshot, int nkeys, ScanKeyD
     scan->base.rs_flags = flags;
     scan->storage_id = StorageIdOf(rel);
     scan->hot = table_open(HotRowsRelid(), AccessShareLock);
+    scan->blocks = table_open(BlocksRelid(), AccessShareLock);
     scan->context = AllocSetContextCreate(CurrentMemoryContext, "tsdb scan", ALLOCSET_DEFAULT_SIZES);
+    scan->block_context = AllocSetContextCreate(scan->context, "tsdb block", ALLOCSET_DEFAULT_SIZES);
     MemoryContext caller = MemoryContextSwitchTo(scan->context);
     StartHotScan(scan);
     MemoryContextSwitchTo(caller);
@@ -82,8 +142,9 @@ void TsdbScanEnd(TableScanDesc base) {
   Guarded([&] {
     auto* scan = reinterpret_cast<TsdbScanDescData*>(base);
     MemoryContext caller = MemoryContextSwitchTo(scan->context);
-    systable_endscan(scan->hot_scan);
+    EndScans(scan);
     MemoryContextSwitchTo(caller);
+    table_close(scan->blocks, AccessShareLock);
     table_close(scan->hot, AccessShareLock);
     if (base->rs_flags & SO_TEMP_SNAPSHOT) UnregisterSnapshot(base->rs_snapshot);
     MemoryContextDelete(scan->context);
@@ -96,7 +157,7 @@ void TsdbScanRescan(TableScanDesc base, ScanKeyData* key, bool set_params, bool 
   Guarded([&] {
     auto* scan = reinterpret_cast<TsdbScanDescData*>(base);
     MemoryContext caller = MemoryContextSwitchTo(scan->context);
-    systable_endscan(scan->hot_scan);
+    EndScans(scan);
     StartHotScan(scan);
     MemoryContextSwitchTo(caller);
   });
@@ -107,44 +168,70 @@ bool TsdbScanGetNextSlot(TableScanDesc base, ScanDirection direction, TupleTable
     auto* scan = reinterpret_cast<TsdbScanDescData*>(base);
     if (!ScanDirectionIsForward(direction)) Unsupported("backward scans of tsdb tables are not supported");
     MemoryContext caller = MemoryContextSwitchTo(scan->context);
-    HeapTuple hot_tuple = systable_getnext(scan->hot_scan);
-    if (hot_tuple != nullptr) StoreHotRow(base->rs_rd, scan->hot, hot_tuple, slot);
-    MemoryContextSwitchTo(caller);
-    if (hot_tuple == nullptr) {
-      ExecClearTuple(slot);
-      return false;
+    bool found = false;
+    if (!scan->in_blocks) {
+      HeapTuple hot_tuple = systable_getnext(scan->hot_scan);
+      if (hot_tuple != nullptr) {
+        StoreHotRow(base->rs_rd, scan->hot, hot_tuple, slot);
+        found = true;
+      } else {
+        StartBlockScan(scan);
+      }
     }
-    return true;
+    while (!found && scan->in_blocks) {
+      if (scan->next_row < scan->columns.rows) {
+        const int row = scan->next_row++;
+        if (RowIsDeleted(scan, row)) continue;
+        StoreBlockRow(base->rs_rd, scan->block_tuple, scan->columns, row, slot);
+        found = true;
+      } else if (!NextBlock(scan, slot->tts_tupleDescriptor)) {
+        break;
+      }
+    }
+    MemoryContextSwitchTo(caller);
+    if (!found) ExecClearTuple(slot);
+    return found;
   });
 }
 
 bool TsdbFetchRowVersion(Relation rel, ItemPointer tid, Snapshot snapshot, TupleTableSlot* slot) {
-  return Guarded([&] { return FetchHot(rel, tid, snapshot, slot); });
+  return Guarded([&] { return FetchRow(rel, tid, snapshot, slot); });
 }
 
 bool TsdbTidValid(TableScanDesc base, ItemPointer tid) {
   return Guarded([&] {
     auto* scan = reinterpret_cast<TsdbScanDescData*>(base);
-    ItemPointerData hot_tid;
-    return TableTidToHot(tid, &hot_tid) &&
-           ItemPointerGetBlockNumber(&hot_tid) < RelationGetNumberOfBlocks(scan->hot);
+    ItemPointerData hot_tid, block_tid;
+    int row;
+    if (TableTidToHot(tid, &hot_tid)) {
+      return ItemPointerGetBlockNumber(&hot_tid) < RelationGetNumberOfBlocks(scan->hot);
+    }
+    return TableTidToBlockRow(tid, &block_tid, &row) && row < kRowsPerBlock &&
+           ItemPointerGetBlockNumber(&block_tid) < RelationGetNumberOfBlocks(scan->blocks);
   });
 }
 
 void TsdbGetLatestTid(TableScanDesc base, ItemPointer tid) {
   Guarded([&] {
     auto* scan = reinterpret_cast<TsdbScanDescData*>(base);
-    ItemPointerData hot_tid;
-    if (!TableTidToHot(tid, &hot_tid)) return;
-    TableScanDesc hot_scan = table_beginscan_tid(scan->hot, base->rs_snapshot);
-    table_tuple_get_latest_tid(hot_scan, &hot_tid);
-    table_endscan(hot_scan);
-    HotTidToTable(&hot_tid, tid);
+    ItemPointerData hot_tid, block_tid;
+    int row;
+    if (TableTidToHot(tid, &hot_tid)) {
+      TableScanDesc hot_scan = table_beginscan_tid(scan->hot, base->rs_snapshot);
+      table_tuple_get_latest_tid(hot_scan, &hot_tid);
+      table_endscan(hot_scan);
+      HotTidToTable(&hot_tid, tid);
+    } else if (TableTidToBlockRow(tid, &block_tid, &row)) {
+      TableScanDesc block_scan = table_beginscan_tid(scan->blocks, base->rs_snapshot);
+      table_tuple_get_latest_tid(block_scan, &block_tid);
+      table_endscan(block_scan);
+      BlockRowTid(&block_tid, row, tid);
+    }
   });
 }
 
 bool TsdbSatisfiesSnapshot(Relation rel, TupleTableSlot* slot, Snapshot snapshot) {
-  return Guarded([&] { return FetchHot(rel, &slot->tts_tid, snapshot, nullptr); });
+  return Guarded([&] { return FetchRow(rel, &slot->tts_tid, snapshot, nullptr); });
 }
 
 // ANALYZE samples the table's blocks; a tsdb table has one, its metapage.

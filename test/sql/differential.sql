@@ -1,7 +1,8 @@
 -- Differential test of the tsdb access method against a heap twin: random
 -- schemas, random INSERT / UPDATE / DELETE / ALTER TABLE / TRUNCATE steps
 -- (some rolled back through a subtransaction) applied to both tables, and
--- after every step the two compared with EXCEPT ALL both ways.
+-- tsdb.compress() on the tsdb table alone, moving rows into blocks; after
+-- every step the two are compared with EXCEPT ALL both ways.
 --
 --   tsdb_test.differential(seed int, steps int) RETURNS text
 -- returns 'ok' or a description of the first difference (with the seed, the
@@ -56,6 +57,7 @@ DECLARE
   diff bigint;
   i int;
   next_col int := 0;
+  what text;
 BEGIN
   -- Distinct seeds give distinct random sequences (setseed takes -1..1).
   PERFORM setseed(((seed::bigint * 2654435761) % 2000001 - 1000000) / 1000001.0);
@@ -70,6 +72,7 @@ BEGIN
   EXECUTE format('CREATE TABLE tsdb_test.t (%s) USING tsdb', sql);
   EXECUTE format('CREATE TABLE tsdb_test.h (%s)', sql);
   FOR step IN 1..steps LOOP
+    what := 'rolled back delete';
     op := random();
     IF op < 0.35 THEN  -- INSERT one row
       vals := (SELECT string_agg(tsdb_test.random_literal(t), ', ') FROM unnest(types) t);
@@ -102,6 +105,12 @@ BEGIN
       types[i] := 'text';
     ELSIF op < 0.88 THEN
       sql := 'TRUNCATE %s';
+    ELSIF op < 0.95 THEN  -- compress the tsdb table's hot rows into blocks (all, or older ones)
+      what := 'tsdb.compress()';
+      IF (SELECT tb.time_column FROM tsdb.tables tb WHERE tb.table_name = 'tsdb_test.t'::regclass) IS NOT NULL THEN
+        PERFORM tsdb.compress('tsdb_test.t', CASE WHEN random() < 0.5 THEN NULL ELSE interval '1 day' END);
+      END IF;
+      sql := NULL;
     ELSE  -- a rolled-back DELETE and INSERT
       sql := format('DELETE FROM %%s WHERE %s', tsdb_test.random_predicate(cols, types));
       BEGIN
@@ -121,7 +130,7 @@ BEGIN
                   + (SELECT count(*) FROM (SELECT * FROM tsdb_test.h EXCEPT ALL SELECT * FROM tsdb_test.t) b)'
       INTO diff;
     IF diff <> 0 THEN
-      RETURN format('seed %s step %s: %s rows differ after: %s', seed, step, diff, coalesce(sql, 'rolled back delete'));
+      RETURN format('seed %s step %s: %s rows differ after: %s', seed, step, diff, coalesce(sql, what));
     END IF;
   END LOOP;
   DROP TABLE tsdb_test.t, tsdb_test.h;

@@ -1,0 +1,39 @@
+// Rows of a tsdb table <-> block payloads (include/tsdb/block_format.h).
+// Each attribute becomes one column chunk: float4/float8 as float64, bool as
+// bool, the time column as timestamp, every other pass-by-value type as its
+// Datum word in an int64 column (exact for all of them), and by-reference
+// types as their bytes (varlena contents, cstring or fixed-length image).
+// Dropped attributes are stored as all-NULL columns.
+#ifndef TSDB_PG_BLOCK_CODEC_H_
+#define TSDB_PG_BLOCK_CODEC_H_
+
+#include "pg/postgres_headers.h"
+
+extern "C" {
+#include "access/tupdesc.h"
+#include "utils/relcache.h"
+}
+
+namespace tsdb::pg {
+
+// Columns of `rows` rows for the first `natts` attributes of `desc`:
+// values[a][r] and nulls[a][r]. All memory is palloc'd.
+struct RowColumns {
+  int rows;
+  int natts;
+  Datum** values;
+  bool** nulls;
+};
+
+// Encodes the columns into a block (time_attnum: 1-based, never NULL).
+bytea* EncodeBlock(TupleDesc desc, const RowColumns& columns, AttrNumber time_attnum);
+
+// Decodes a block into columns of `desc` (in CurrentMemoryContext): the
+// descriptor of the slot being filled, which during ALTER TABLE's rewrite is
+// the table's old one. Raises DATA_CORRUPTED, naming the table, when the
+// block or its shape is wrong.
+RowColumns DecodeBlock(Relation rel, TupleDesc desc, const char* data, size_t size);
+
+}  // namespace tsdb::pg
+
+#endif  // TSDB_PG_BLOCK_CODEC_H_

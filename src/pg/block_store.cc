@@ -1,0 +1,132 @@
+#include "pg/block_store.h"
+
+#include "pg/hot_store.h"
+#include "pg/internal_catalog.h"
+
+extern "C" {
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "storage/bufmgr.h"
+}
+
+namespace tsdb::pg {
+namespace {
+
+constexpr int kOffsetBits = 9;  // MaxHeapTuplesPerPage (291) < 512
+constexpr BlockNumber kMaxBlocksPage = (kHotBlockFlag >> kOffsetBits) - 1;
+
+}  // namespace
+
+void BlockRowTid(ItemPointer block_tid, int row, ItemPointer table_tid) {
+  const BlockNumber page = ItemPointerGetBlockNumber(block_tid);
+  if (page > kMaxBlocksPage) {
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("tsdb blocks relation exceeds %u pages", kMaxBlocksPage + 1)));
+  }
+  ItemPointerSet(table_tid, (page << kOffsetBits) | ItemPointerGetOffsetNumber(block_tid),
+                 static_cast<OffsetNumber>(row + 1));
+}
+
+bool TableTidToBlockRow(ItemPointer table_tid, ItemPointer block_tid, int* row) {
+  const BlockNumber block = ItemPointerGetBlockNumber(table_tid);
+  if (!ItemPointerIsValid(table_tid) || (block & kHotBlockFlag) != 0) return false;
+  const OffsetNumber offset = static_cast<OffsetNumber>(block & ((1u << kOffsetBits) - 1));
+  if (offset == InvalidOffsetNumber) return false;
+  ItemPointerSet(block_tid, block >> kOffsetBits, offset);
+  *row = ItemPointerGetOffsetNumber(table_tid) - 1;
+  return true;
+}
+
+bool BlockRowDeleted(Relation blocks, HeapTuple block_tuple, int row) {
+  bool isnull;
+  Datum d = heap_getattr(block_tuple, kBlocksDeleted, RelationGetDescr(blocks), &isnull);
+  if (isnull) return false;
+  bytea* bits = DatumGetByteaPP(d);
+  const int byte = row / 8;
+  return byte < static_cast<int>(VARSIZE_ANY_EXHDR(bits)) &&
+         (reinterpret_cast<const uint8*>(VARDATA_ANY(bits))[byte] >> (row % 8)) & 1;
+}
+
+HeapTuple BlockTupleWithRowDeleted(Relation blocks, HeapTuple block_tuple, int row) {
+  TupleDesc desc = RelationGetDescr(blocks);
+  Datum values[kBlocksNatts];
+  bool nulls[kBlocksNatts];
+  heap_deform_tuple(block_tuple, desc, values, nulls);
+  const int rows = DatumGetInt32(values[kBlocksRowCount - 1]);
+  const int size = (rows + 7) / 8;
+  bytea* bits = static_cast<bytea*>(palloc0(VARHDRSZ + size));
+  SET_VARSIZE(bits, VARHDRSZ + size);
+  if (!nulls[kBlocksDeleted - 1]) {
+    bytea* old = DatumGetByteaPP(values[kBlocksDeleted - 1]);
+    memcpy(VARDATA(bits), VARDATA_ANY(old), Min(static_cast<int>(VARSIZE_ANY_EXHDR(old)), size));
+  }
+  reinterpret_cast<uint8*>(VARDATA(bits))[row / 8] |= static_cast<uint8>(1u << (row % 8));
+  values[kBlocksDeleted - 1] = PointerGetDatum(bits);
+  nulls[kBlocksDeleted - 1] = false;
+  // The payload datum is the stored (external) one, unchanged: heap_update
+  // keeps its TOAST value instead of writing it again.
+  return heap_form_tuple(desc, values, nulls);
+}
+
+RowColumns DecodeBlockTuple(Relation rel, TupleDesc desc, Relation blocks, HeapTuple block_tuple) {
+  bool isnull;
+  Datum d = heap_getattr(block_tuple, kBlocksPayload, RelationGetDescr(blocks), &isnull);
+  bytea* payload = DatumGetByteaPP(d);
+  return DecodeBlock(rel, desc, VARDATA_ANY(payload), VARSIZE_ANY_EXHDR(payload));
+}
+
+void StoreBlockRow(Relation rel, HeapTuple block_tuple, const RowColumns& columns, int row,
+                   TupleTableSlot* slot) {
+  TupleDesc desc = slot->tts_tupleDescriptor;
+  const int natts = desc->natts;
+  Datum* values = static_cast<Datum*>(palloc(natts * sizeof(Datum)));
+  bool* nulls = static_cast<bool*>(palloc(natts * sizeof(bool)));
+  for (int a = 0; a < columns.natts; ++a) {
+    values[a] = columns.values[a][row];
+    nulls[a] = columns.nulls[a][row];
+  }
+  // Columns added after the block was written read as their defaults
+  // ("missing" values), as they do for heap tuples written before.
+  for (int a = columns.natts; a < natts; ++a) values[a] = getmissingattr(desc, a + 1, &nulls[a]);
+  MemoryContext caller = MemoryContextSwitchTo(slot->tts_mcxt);
+  HeapTuple tuple = heap_form_tuple(desc, values, nulls);
+  MemoryContextSwitchTo(caller);
+  pfree(values);
+  pfree(nulls);
+  tuple->t_data->t_choice = block_tuple->t_data->t_choice;
+  tuple->t_data->t_infomask = (tuple->t_data->t_infomask & ~HEAP_XACT_MASK) |
+                              (block_tuple->t_data->t_infomask & HEAP_XACT_MASK);
+  BlockRowTid(&block_tuple->t_self, row, &tuple->t_self);
+  tuple->t_data->t_ctid = tuple->t_self;
+  tuple->t_tableOid = RelationGetRelid(rel);
+  ExecStoreHeapTuple(tuple, slot, true);
+}
+
+bool FetchBlockRow(Relation rel, ItemPointer tid, Snapshot snapshot, TupleTableSlot* slot) {
+  ItemPointerData block_tid;
+  int row;
+  if (!TableTidToBlockRow(tid, &block_tid, &row)) return false;
+  Relation blocks = table_open(BlocksRelid(), AccessShareLock);
+  HeapTupleData tuple;
+  tuple.t_self = block_tid;
+  Buffer buffer;
+  bool found = heap_fetch(blocks, snapshot, &tuple, &buffer, false);
+  if (found) {
+    HeapTuple copy = heap_copytuple(&tuple);
+    ReleaseBuffer(buffer);
+    bool isnull;
+    const int rows =
+        DatumGetInt32(heap_getattr(copy, kBlocksRowCount, RelationGetDescr(blocks), &isnull));
+    found = row < rows && !BlockRowDeleted(blocks, copy, row);
+    if (found && slot != nullptr) {
+      RowColumns columns = DecodeBlockTuple(rel, slot->tts_tupleDescriptor, blocks, copy);
+      StoreBlockRow(rel, copy, columns, row, slot);
+    }
+    heap_freetuple(copy);
+  }
+  table_close(blocks, AccessShareLock);
+  return found;
+}
+
+}  // namespace tsdb::pg

@@ -1,0 +1,66 @@
+// Compressed rows: tsdb_internal.blocks, one tuple per block of one series
+// (sql/tsdb.sql, docs/storage.md).
+//
+// Row identity: a row in a block has TID (blocks page << 9 | blocks offset,
+// row + 1): the block tuple's TID and the row's index, so one heap fetch
+// finds it, and the index survives updates of the block tuple (a DELETE sets
+// a bit in its `deleted` bitmap; rows never move inside a block). Hot rows'
+// TIDs carry kHotBlockFlag instead (hot_store.h).
+//
+// Plain Postgres code (see internal_catalog.h), except where DecodeBlock is
+// called: its callers run under Guarded().
+#ifndef TSDB_PG_BLOCK_STORE_H_
+#define TSDB_PG_BLOCK_STORE_H_
+
+#include "pg/block_codec.h"
+#include "pg/postgres_headers.h"
+
+extern "C" {
+#include "access/htup.h"
+#include "executor/tuptable.h"
+#include "storage/itemptr.h"
+#include "utils/rel.h"
+}
+
+namespace tsdb::pg {
+
+// Rows per block written by compress (TIDs allow up to 2047).
+inline constexpr int kRowsPerBlock = 1000;
+
+// Attribute numbers of tsdb_internal.blocks.
+enum BlocksAttr {
+  kBlocksStorageId = 1,
+  kBlocksSeriesKey,
+  kBlocksMinTime,
+  kBlocksMaxTime,
+  kBlocksRowCount,
+  kBlocksDeleted,
+  kBlocksPayload,
+  kBlocksNatts = kBlocksPayload
+};
+
+void BlockRowTid(ItemPointer block_tid, int row, ItemPointer table_tid);
+// False when `table_tid` is not a block row's TID.
+bool TableTidToBlockRow(ItemPointer table_tid, ItemPointer block_tid, int* row);
+
+bool BlockRowDeleted(Relation blocks, HeapTuple block_tuple, int row);
+// A copy of block_tuple with `row` marked deleted (for heap_update).
+HeapTuple BlockTupleWithRowDeleted(Relation blocks, HeapTuple block_tuple, int row);
+
+// Decodes the payload of a block tuple for the columns of `desc` (the
+// descriptor of the slot it will fill).
+RowColumns DecodeBlockTuple(Relation rel, TupleDesc desc, Relation blocks, HeapTuple block_tuple);
+
+// Stores row `row` of `columns` into slot (a heap tuple slot of rel, whose
+// descriptor the columns were decoded for) with the block tuple's
+// transaction fields and the row's TID.
+void StoreBlockRow(Relation rel, HeapTuple block_tuple, const RowColumns& columns, int row,
+                   TupleTableSlot* slot);
+
+// Fetches the block row `tid` if visible to snapshot and not deleted; stores
+// it into slot unless slot is null.
+bool FetchBlockRow(Relation rel, ItemPointer tid, Snapshot snapshot, TupleTableSlot* slot);
+
+}  // namespace tsdb::pg
+
+#endif  // TSDB_PG_BLOCK_STORE_H_
