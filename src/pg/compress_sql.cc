@@ -145,15 +145,7 @@ void WriteBlock(Relation rel, Relation blocks, int64 storage_id, const Layout& l
 }
 
 int64 Compress(Oid relid, bool all, TimestampTz cutoff) {
-  Relation rel = table_open(relid, ExclusiveLock);
-  if (!IsTsdbRelation(rel)) {
-    ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE),
-                    errmsg("\"%s\" is not a tsdb table", RelationGetRelationName(rel)),
-                    errhint("Create it with CREATE TABLE ... USING tsdb.")));
-  }
-  if (!pg_class_ownercheck(relid, GetUserId())) {
-    aclcheck_error(ACLCHECK_NOT_OWNER, OBJECT_TABLE, RelationGetRelationName(rel));
-  }
+  Relation rel = OpenOwnedTsdbTable(relid, ExclusiveLock);
   const Layout layout = LookupLayout(rel);
   const int64 storage_id = StorageIdOf(rel);
   TupleDesc desc = RelationGetDescr(rel);

@@ -8,6 +8,7 @@ extern "C" {
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
 #include "commands/defrem.h"
+#include "utils/acl.h"
 #include "utils/fmgroids.h"
 #include "utils/fmgrprotos.h"
 #include "utils/snapmgr.h"
@@ -37,6 +38,23 @@ Oid TsdbAmOid() { return get_am_oid("tsdb", true); }
 bool IsTsdbRelation(Relation rel) {
   return rel->rd_rel->relkind == RELKIND_RELATION && OidIsValid(rel->rd_rel->relam) &&
          rel->rd_rel->relam == TsdbAmOid();
+}
+
+void RequireTsdbTable(Relation rel) {
+  if (!IsTsdbRelation(rel)) {
+    ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE),
+                    errmsg("\"%s\" is not a tsdb table", RelationGetRelationName(rel)),
+                    errhint("Create it with CREATE TABLE ... USING tsdb.")));
+  }
+}
+
+Relation OpenOwnedTsdbTable(Oid relid, LOCKMODE lock) {
+  Relation rel = table_open(relid, lock);
+  RequireTsdbTable(rel);
+  if (!pg_class_ownercheck(relid, GetUserId())) {
+    aclcheck_error(ACLCHECK_NOT_OWNER, OBJECT_TABLE, RelationGetRelationName(rel));
+  }
+  return rel;
 }
 
 int64 NewStorage(Oid relid) {

@@ -26,6 +26,10 @@ Oid BlocksIndexRelid();
 // The OID of access method `tsdb`, or InvalidOid before CREATE EXTENSION.
 Oid TsdbAmOid();
 bool IsTsdbRelation(Relation rel);
+// Raises WRONG_OBJECT_TYPE unless rel is a tsdb table.
+void RequireTsdbTable(Relation rel);
+// Opens a tsdb table the current user owns (else an error), with `lock`.
+Relation OpenOwnedTsdbTable(Oid relid, LOCKMODE lock);
 
 // A new storage id for `relid`, recorded in tsdb_internal.storages.
 int64 NewStorage(Oid relid);

@@ -67,15 +67,7 @@ TSDB_SQL_FUNCTION(tsdb_set_layout) {
   const char* time_column = NameStr(*PG_GETARG_NAME(1));
   ArrayType* key_array = PG_GETARG_ARRAYTYPE_P(2);
   // Blocks concurrent writers from the emptiness check to commit.
-  Relation rel = table_open(relid, ShareRowExclusiveLock);
-  if (!IsTsdbRelation(rel)) {
-    ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE),
-                    errmsg("\"%s\" is not a tsdb table", RelationGetRelationName(rel)),
-                    errhint("Create it with CREATE TABLE ... USING tsdb.")));
-  }
-  if (!pg_class_ownercheck(relid, GetUserId())) {
-    aclcheck_error(ACLCHECK_NOT_OWNER, OBJECT_TABLE, RelationGetRelationName(rel));
-  }
+  Relation rel = OpenOwnedTsdbTable(relid, ShareRowExclusiveLock);
   const AttrNumber time_attnum = ColumnOrError(rel, time_column);
   const Oid time_type = TupleDescAttr(RelationGetDescr(rel), time_attnum - 1)->atttypid;
   if (time_type != TIMESTAMPTZOID && time_type != TIMESTAMPOID) {

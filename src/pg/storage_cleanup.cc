@@ -170,13 +170,7 @@ TSDB_SQL_FUNCTION(tsdb_storage_id) {
   using namespace tsdb::pg;  // NOLINT
   Oid relid = PG_GETARG_OID(0);
   Relation rel = relation_open(relid, AccessShareLock);
-  if (!IsTsdbRelation(rel)) {
-    const char* name = pstrdup(RelationGetRelationName(rel));
-    relation_close(rel, AccessShareLock);
-    ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE),
-                    errmsg("\"%s\" is not a tsdb table", name),
-                    errhint("Create it with CREATE TABLE ... USING tsdb.")));
-  }
+  RequireTsdbTable(rel);
   const int64 storage_id = StorageIdOf(rel);
   relation_close(rel, AccessShareLock);
   PG_RETURN_INT64(storage_id);
