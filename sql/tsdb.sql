@@ -154,3 +154,49 @@ CREATE INDEX blocks_storage_series_idx ON tsdb_internal.blocks (storage_id, seri
 -- every row exactly once throughout; concurrent writers wait.
 CREATE FUNCTION tsdb.compress(tbl regclass, older_than interval DEFAULT NULL) RETURNS bigint
   AS 'MODULE_PATHNAME', 'tsdb_compress' LANGUAGE C;
+
+-- Checks every block of a tsdb table (checksums, headers, every column
+-- decoded against the table's columns); raises DATA_CORRUPTED naming the
+-- table and the block at the first problem. Returns what it checked.
+CREATE FUNCTION tsdb.verify(tbl regclass) RETURNS jsonb
+  AS 'MODULE_PATHNAME', 'tsdb_verify' LANGUAGE C STRICT;
+
+-- Per tsdb table the caller may read: rows in the hot store and in blocks,
+-- bytes, and bytes per row. The table's rows share the internal relations
+-- with other tables, so its bytes are the sizes of its own tuples (TOASTed
+-- payloads included) plus an estimate of its index entries; heap_bytes
+-- estimates what the same rows take in a heap table, from ANALYZE's widths.
+CREATE VIEW tsdb.table_stats AS
+WITH s AS (
+  SELECT t.table_name, tsdb_internal.storage_id(t.table_name) AS storage_id
+  FROM tsdb.tables t
+), hot AS (
+  SELECT s.table_name, count(h.*) AS hot_rows, coalesce(sum(pg_column_size(h.*)), 0) AS hot_bytes
+  FROM s LEFT JOIN tsdb_internal.hot_rows h ON h.storage_id = s.storage_id
+  GROUP BY s.table_name
+), warm AS (
+  SELECT s.table_name, count(b.*) AS blocks,
+         coalesce(sum(b.row_count - coalesce(bit_count(b.deleted), 0)), 0) AS warm_rows,
+         coalesce(sum(pg_column_size(b.*)), 0) AS block_bytes,
+         coalesce(sum(length(b.series_key)), 0) AS key_bytes
+  FROM s LEFT JOIN tsdb_internal.blocks b ON b.storage_id = s.storage_id
+  GROUP BY s.table_name
+)
+SELECT s.table_name,
+       hot.hot_rows,
+       warm.warm_rows,
+       warm.blocks,
+       hot.hot_bytes + warm.block_bytes + pg_catalog.pg_relation_size(s.table_name)
+         + 16 * hot.hot_rows + 32 * warm.blocks + warm.key_bytes AS total_bytes,
+       round((hot.hot_bytes + warm.block_bytes + pg_catalog.pg_relation_size(s.table_name)
+              + 16 * hot.hot_rows + 32 * warm.blocks + warm.key_bytes)::numeric
+             / nullif(hot.hot_rows + warm.warm_rows, 0), 2) AS bytes_per_row,
+       (SELECT (hot.hot_rows + warm.warm_rows) * (28 + sum(st.avg_width))
+        FROM pg_catalog.pg_stats st
+        WHERE st.schemaname = (SELECT n.nspname FROM pg_catalog.pg_class c
+                               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                               WHERE c.oid = s.table_name)
+          AND st.tablename = (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = s.table_name)
+        HAVING count(*) > 0) AS heap_bytes
+FROM s JOIN hot USING (table_name) JOIN warm USING (table_name);
+GRANT SELECT ON tsdb.table_stats TO PUBLIC;
