@@ -19,6 +19,7 @@ extern "C" {
 #include "access/table.h"
 #include "catalog/indexing.h"
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "executor/spi.h"
 #include "utils/acl.h"
 #include "utils/datum.h"
@@ -68,6 +69,7 @@ Layout LookupLayout(Relation rel) {
 
 // One hot row picked for compression.
 struct Candidate {
+  uint64 key_hash;    // of series_key: sorts and groups without comparing bytes
   bytea* series_key;  // output-function text of each key column, NULL-aware
   int64 time;
   ItemPointerData hot_tid;
@@ -75,18 +77,30 @@ struct Candidate {
   bool* nulls;
 };
 
+// By series (in hash order: any order will do), then time. Equal hashes are
+// taken as one series here; the grouping below compares the key bytes, so a
+// hash collision only splits blocks, never mixes series.
 int CompareCandidates(const void* a, const void* b) {
   const Candidate* x = *static_cast<Candidate* const*>(a);
   const Candidate* y = *static_cast<Candidate* const*>(b);
-  const int lx = VARSIZE(x->series_key), ly = VARSIZE(y->series_key);
-  const int c = memcmp(x->series_key, y->series_key, Min(lx, ly));
-  if (c != 0) return c;
-  if (lx != ly) return lx < ly ? -1 : 1;
+  if (x->key_hash != y->key_hash) return x->key_hash < y->key_hash ? -1 : 1;
   if (x->time != y->time) return x->time < y->time ? -1 : 1;
   return ItemPointerCompare(const_cast<ItemPointer>(&x->hot_tid), const_cast<ItemPointer>(&y->hot_tid));
 }
 
-bytea* SeriesKey(TupleDesc desc, const Layout& layout, const Datum* values, const bool* nulls) {
+// The output functions of the key columns, looked up once per compress.
+FmgrInfo* KeyOutputFunctions(TupleDesc desc, const Layout& layout) {
+  FmgrInfo* functions = static_cast<FmgrInfo*>(palloc(sizeof(FmgrInfo) * Max(layout.nkeys, 1)));
+  for (int k = 0; k < layout.nkeys; ++k) {
+    Oid output;
+    bool varlena;
+    getTypeOutputInfo(TupleDescAttr(desc, layout.keys[k] - 1)->atttypid, &output, &varlena);
+    fmgr_info(output, &functions[k]);
+  }
+  return functions;
+}
+
+bytea* SeriesKey(const Layout& layout, FmgrInfo* outputs, const Datum* values, const bool* nulls) {
   StringInfoData buf;
   initStringInfo(&buf);
   for (int k = 0; k < layout.nkeys; ++k) {
@@ -95,10 +109,7 @@ bytea* SeriesKey(TupleDesc desc, const Layout& layout, const Datum* values, cons
       appendStringInfoChar(&buf, 'N');
       continue;
     }
-    Oid output;
-    bool varlena;
-    getTypeOutputInfo(TupleDescAttr(desc, a)->atttypid, &output, &varlena);
-    char* text = OidOutputFunctionCall(output, values[a]);
+    char* text = OutputFunctionCall(&outputs[k], values[a]);
     appendStringInfo(&buf, "V%zu:", strlen(text));
     appendStringInfoString(&buf, text);
   }
@@ -151,6 +162,7 @@ int64 Compress(Oid relid, bool all, TimestampTz cutoff) {
   TupleDesc desc = RelationGetDescr(rel);
   MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "tsdb compress", ALLOCSET_DEFAULT_SIZES);
   MemoryContext caller = MemoryContextSwitchTo(work);
+  FmgrInfo* outputs = KeyOutputFunctions(desc, layout);
 
   // Taken after the lock: no transaction that changed these rows is still
   // running, and every committed change is seen.
@@ -181,7 +193,10 @@ int64 Compress(Oid relid, bool all, TimestampTz cutoff) {
       c->values[a] = c->nulls[a] ? Datum(0)
                                  : datumCopy(slot->tts_values[a], attr->attbyval, attr->attlen);
     }
-    c->series_key = SeriesKey(desc, layout, c->values, c->nulls);
+    c->series_key = SeriesKey(layout, outputs, c->values, c->nulls);
+    c->key_hash = DatumGetUInt64(hash_any_extended(
+        reinterpret_cast<const unsigned char*>(VARDATA(c->series_key)),
+        VARSIZE(c->series_key) - VARHDRSZ, 0));
     if (count == capacity) {
       capacity *= 2;
       candidates = static_cast<Candidate**>(repalloc(candidates, sizeof(Candidate*) * capacity));
@@ -196,6 +211,7 @@ int64 Compress(Oid relid, bool all, TimestampTz cutoff) {
   for (int start = 0; start < count;) {
     int end = start + 1;
     while (end < count && end - start < kRowsPerBlock &&
+           candidates[end]->key_hash == candidates[start]->key_hash &&
            VARSIZE(candidates[end]->series_key) == VARSIZE(candidates[start]->series_key) &&
            memcmp(candidates[end]->series_key, candidates[start]->series_key,
                   VARSIZE(candidates[start]->series_key)) == 0) {
