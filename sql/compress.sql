@@ -20,6 +20,14 @@ FROM tsdb_internal.blocks WHERE storage_id = tsdb_internal.storage_id('cm');
 SELECT count(*) AS hot FROM tsdb_internal.hot_rows WHERE storage_id = tsdb_internal.storage_id('cm');
 SELECT cdiff();
 SELECT tsdb.compress('cm', interval '1 day');
+-- VACUUM of a tsdb table gives back the space of the rows compress moved:
+-- as many new hot rows then fit without the hot store growing.
+SELECT pg_relation_size('tsdb_internal.hot_rows') AS hot_bytes \gset
+VACUUM cm;
+INSERT INTO cm SELECT time + interval '10 years', host, v, n + 100000, ok, note FROM cm WHERE time IS NOT NULL AND time < '2021-01-01';
+INSERT INTO ch SELECT time + interval '10 years', host, v, n + 100000, ok, note FROM ch WHERE time IS NOT NULL AND time < '2021-01-01';
+SELECT pg_relation_size('tsdb_internal.hot_rows') <= :hot_bytes AS space_reused;
+SELECT cdiff();
 -- A block is one series, ordered by time, with every column encoded.
 SELECT d ->> 'rows' AS rows, jsonb_array_length(d -> 'columns') AS columns,
        d -> 'columns' -> 0 ->> 'codec' AS time_codec, d -> 'columns' -> 2 ->> 'codec' AS v_codec

@@ -16,6 +16,7 @@ extern "C" {
 #include "catalog/storage.h"
 #include "miscadmin.h"
 #include "storage/bufmgr.h"
+#include "storage/lmgr.h"
 #include "storage/smgr.h"
 }
 
@@ -81,9 +82,20 @@ void TsdbCopyForCluster(Relation old_table, Relation new_table, Relation old_ind
 }
 
 void TsdbVacuum(Relation rel, VacuumParams* params, BufferAccessStrategy bstrategy) {
-  // The rows live in tsdb_internal's relations, which (auto)vacuum handles
-  // as the ordinary heaps they are. Compressed blocks (next step) will be
-  // rewritten here.
+  // The rows live in tsdb_internal's heaps, shared by every tsdb table:
+  // VACUUM of a tsdb table vacuums them with the same options (they are
+  // ordinary heaps to autovacuum too), so the space of rows deleted or moved
+  // into blocks by tsdb.compress comes back. A heap that another VACUUM is
+  // already working on is skipped rather than waited for. Blocks with
+  // deleted rows are not rewritten yet (docs/storage.md).
+  Guarded([&] {
+    for (Oid relid : {HotRowsRelid(), BlocksRelid()}) {
+      if (!ConditionalLockRelationOid(relid, ShareUpdateExclusiveLock)) continue;
+      Relation internal = table_open(relid, NoLock);
+      table_relation_vacuum(internal, params, bstrategy);
+      table_close(internal, ShareUpdateExclusiveLock);
+    }
+  });
 }
 
 uint64 TsdbRelationSize(Relation rel, ForkNumber fork) {
