@@ -21,7 +21,9 @@ TSDB_SQL_FUNCTION(tsdb_verify) {
   Relation rel = PgCall([&] { return table_open(relid, AccessShareLock); });
   PgCall([&] { RequireTsdbTable(rel); });
   const int64 storage_id = PgCall([&] { return StorageIdOf(rel); });
-  const std::string table = RelationGetRelationName(rel);
+  // A Postgres ERROR while decoding (detoasting) may unwind this frame, so
+  // no C++ object with a destructor lives across the loop below.
+  const char* table = PgCall([&] { return pstrdup(RelationGetRelationName(rel)); });
   MemoryContext work = PgCall([] {
     return AllocSetContextCreate(CurrentMemoryContext, "tsdb verify", ALLOCSET_DEFAULT_SIZES);
   });
