@@ -14,6 +14,30 @@ trap 'dropdb --if-exists "$db" >/dev/null 2>&1 || true' EXIT
 psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "CREATE EXTENSION tsdb" \
   -c "CREATE TABLE m (time timestamptz, host text, v float8) USING tsdb"
 expected_count=0 expected_sum=0
+
+# power_cut: like a power cut, the postmaster and every process of it die at once (a backend left
+# alone would finish its statement: backends do not all watch for postmaster death); then the
+# cluster starts again, through crash recovery.
+power_cut() {
+  local postmaster children pid
+  postmaster=$(head -n 1 "$data/postmaster.pid")
+  children=$(pgrep -P "$postmaster" || true)
+  # shellcheck disable=SC2086 # one argument per pid
+  kill -9 "$postmaster" $children 2>/dev/null || true
+  wait "$inflight" || true
+  for pid in "$postmaster" $children; do
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  done
+  bash scripts/cluster.sh start >/dev/null
+}
+
+# check_rows WHAT: count and sum of m are the expected ones.
+check_rows() {
+  local got
+  got=$(psql -X -At -v ON_ERROR_STOP=1 -d "$db" -c "SELECT count(*) || ' ' || coalesce(sum(v), 0)::bigint FROM m")
+  echo "$1: $got rows/sum (expected $expected_count $expected_sum)"
+  [ "$got" = "$expected_count $expected_sum" ] || { echo "crash test: FAILED"; exit 1; }
+}
 for round in $(seq 1 "$rounds"); do
   # A committed batch that must survive.
   n=$((1000 * round))
@@ -26,20 +50,8 @@ for round in $(seq 1 "$rounds"); do
     "INSERT INTO m SELECT now(), 'doomed', 1 FROM generate_series(1, 50000000)" >/dev/null 2>&1 &
   inflight=$!
   sleep 2
-  # Like a power cut: the postmaster and every process of it at once (a backend left alone
-  # would finish its statement: backends do not all watch for postmaster death).
-  postmaster=$(head -n 1 "$data/postmaster.pid")
-  children=$(pgrep -P "$postmaster" || true)
-  # shellcheck disable=SC2086 # one argument per pid
-  kill -9 "$postmaster" $children 2>/dev/null || true
-  wait "$inflight" || true
-  for pid in "$postmaster" $children; do
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-  done
-  bash scripts/cluster.sh start >/dev/null
-  got=$(psql -X -At -v ON_ERROR_STOP=1 -d "$db" -c "SELECT count(*) || ' ' || coalesce(sum(v), 0)::bigint FROM m")
-  echo "round $round: after kill -9 and recovery: $got rows/sum (expected $expected_count $expected_sum)"
-  [ "$got" = "$expected_count $expected_sum" ] || { echo "crash test: FAILED"; exit 1; }
+  power_cut
+  check_rows "round $round: after kill -9 and recovery"
 done
 # kill -9 during tsdb.compress(): the rows are all there afterwards, hot or in blocks, never
 # twice; and compress can run again.
@@ -50,23 +62,10 @@ expected_sum=$((expected_sum + 400000 * 400001 / 2))
 psql -X -q -d "$db" -c "SELECT tsdb.compress('m')" >/dev/null 2>&1 &
 inflight=$!
 sleep 1
-postmaster=$(head -n 1 "$data/postmaster.pid")
-children=$(pgrep -P "$postmaster" || true)
-# shellcheck disable=SC2086 # one argument per pid
-kill -9 "$postmaster" $children 2>/dev/null || true
-wait "$inflight" || true
-for pid in "$postmaster" $children; do
-  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-done
-bash scripts/cluster.sh start >/dev/null
-got=$(psql -X -At -v ON_ERROR_STOP=1 -d "$db" -c "SELECT count(*) || ' ' || coalesce(sum(v), 0)::bigint FROM m")
-echo "compress: after kill -9 and recovery: $got rows/sum (expected $expected_count $expected_sum)"
-[ "$got" = "$expected_count $expected_sum" ] || { echo "crash test: FAILED"; exit 1; }
+power_cut
+check_rows "compress: after kill -9 and recovery"
 psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "SELECT tsdb.compress('m')" >/dev/null
-got=$(psql -X -At -v ON_ERROR_STOP=1 -d "$db" -c "SELECT count(*) || ' ' || coalesce(sum(v), 0)::bigint FROM m")
-echo "compress: after compressing again: $got"
-[ "$got" = "$expected_count $expected_sum" ] || { echo "crash test: FAILED"; exit 1; }
-
+check_rows "compress: after compressing again"
 # Still writable and readable, and nothing of the interrupted statements is left.
 psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "INSERT INTO m VALUES (now(), 'after', 0)" \
   -c "DELETE FROM m WHERE host = 'after'"
