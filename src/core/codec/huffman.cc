@@ -69,21 +69,32 @@ std::vector<uint8_t> HuffmanCodeLengths(const std::vector<uint64_t>& freqs, int 
   }
 }
 
-HuffmanEncoder::HuffmanEncoder(const std::vector<uint8_t>& lengths)
-    : lengths_(lengths), codes_(lengths.size(), 0) {
-  // Canonical order: by length, then symbol. Codes are MSB-first in the
-  // canonical construction, so reverse them for the LSB-first writer.
+namespace {
+
+// The canonical code of each symbol (by length, then symbol), bit-reversed
+// for the LSB-first stream, into codes[0..lengths.size()). Unused symbols
+// are left alone. Shared by encoder and decoder, which must agree exactly.
+void CanonicalCodes(const std::vector<uint8_t>& lengths, uint32_t* codes) {
+  int max_len = 0;
+  for (uint8_t len : lengths) max_len = std::max<int>(max_len, len);
   uint32_t code = 0;
-  for (int len = 1; len <= kMaxHuffmanCodeLength; ++len) {
-    for (size_t s = 0; s < lengths_.size(); ++s) {
-      if (lengths_[s] != len) continue;
+  for (int len = 1; len <= max_len; ++len) {
+    for (size_t s = 0; s < lengths.size(); ++s) {
+      if (lengths[s] != len) continue;
       uint32_t reversed = 0;
       for (int b = 0; b < len; ++b) reversed |= ((code >> b) & 1u) << (len - 1 - b);
-      codes_[s] = reversed;
+      codes[s] = reversed;
       ++code;
     }
     code <<= 1;
   }
+}
+
+}  // namespace
+
+HuffmanEncoder::HuffmanEncoder(const std::vector<uint8_t>& lengths)
+    : lengths_(lengths), codes_(lengths.size(), 0) {
+  CanonicalCodes(lengths_, codes_.data());
 }
 
 Status HuffmanDecoder::Init(const std::vector<uint8_t>& lengths, uint32_t escape) {
@@ -102,22 +113,9 @@ Status HuffmanDecoder::Init(const std::vector<uint8_t>& lengths, uint32_t escape
   if (kraft > (uint64_t{1} << kMaxHuffmanCodeLength)) {
     return Corruption("huffman code lengths are oversubscribed (not a prefix code)");
   }
-  // Canonical codes (as HuffmanEncoder assigns them), without allocating:
-  // this runs once per decoded chunk.
+  // Canonical codes, without allocating: this runs once per decoded chunk.
   uint32_t codes[kMaxHuffmanSymbols];
-  {
-    uint32_t code = 0;
-    for (int len = 1; len <= max_len; ++len) {
-      for (size_t s = 0; s < lengths.size(); ++s) {
-        if (lengths[s] != len) continue;
-        uint32_t reversed = 0;
-        for (int b = 0; b < len; ++b) reversed |= ((code >> b) & 1u) << (len - 1 - b);
-        codes[s] = reversed;
-        ++code;
-      }
-      code <<= 1;
-    }
-  }
+  CanonicalCodes(lengths, codes);
   // Single-symbol entries over max_len bits first, in the front of the
   // table. An incomplete code leaves some indexes invalid (length 0).
   const size_t single_size = size_t{1} << max_len;
