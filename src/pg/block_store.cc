@@ -38,14 +38,20 @@ bool TableTidToBlockRow(ItemPointer table_tid, ItemPointer block_tid, int* row) 
   return true;
 }
 
-bool BlockRowDeleted(Relation blocks, HeapTuple block_tuple, int row) {
+DeletedRows DeletedRowsOf(Relation blocks, HeapTuple block_tuple) {
+  DeletedRows deleted;
   bool isnull;
   Datum d = heap_getattr(block_tuple, kBlocksDeleted, RelationGetDescr(blocks), &isnull);
-  if (isnull) return false;
-  bytea* bits = DatumGetByteaPP(d);
-  const int byte = row / 8;
-  return byte < static_cast<int>(VARSIZE_ANY_EXHDR(bits)) &&
-         (reinterpret_cast<const uint8*>(VARDATA_ANY(bits))[byte] >> (row % 8)) & 1;
+  if (!isnull) {
+    bytea* bits = DatumGetByteaPP(d);
+    deleted.bits = reinterpret_cast<const uint8*>(VARDATA_ANY(bits));
+    deleted.bytes = VARSIZE_ANY_EXHDR(bits);
+  }
+  return deleted;
+}
+
+bool BlockRowDeleted(Relation blocks, HeapTuple block_tuple, int row) {
+  return DeletedRowsOf(blocks, block_tuple).Contains(row);
 }
 
 HeapTuple BlockTupleWithRowDeleted(Relation blocks, HeapTuple block_tuple, int row) {

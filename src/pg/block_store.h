@@ -43,6 +43,17 @@ void BlockRowTid(ItemPointer block_tid, int row, ItemPointer table_tid);
 // False when `table_tid` is not a block row's TID.
 bool TableTidToBlockRow(ItemPointer table_tid, ItemPointer block_tid, int* row);
 
+// The delete bitmap of a block tuple (bits null: no row deleted). Points
+// into the tuple (or its detoasted copy): valid while the tuple is.
+struct DeletedRows {
+  const uint8* bits = nullptr;
+  int bytes = 0;
+  bool Contains(int row) const {
+    return bits != nullptr && row / 8 < bytes && ((bits[row / 8] >> (row % 8)) & 1);
+  }
+};
+DeletedRows DeletedRowsOf(Relation blocks, HeapTuple block_tuple);
+
 bool BlockRowDeleted(Relation blocks, HeapTuple block_tuple, int row);
 // A copy of block_tuple with `row` marked deleted (for heap_update).
 HeapTuple BlockTupleWithRowDeleted(Relation blocks, HeapTuple block_tuple, int row);

@@ -33,8 +33,7 @@ struct TsdbScanDescData {
   MemoryContext block_context;
   HeapTuple block_tuple;
   RowColumns columns;
-  const uint8* deleted;  // the block's delete bitmap, or null
-  int deleted_bytes;
+  DeletedRows deleted;
   int next_row;
   // The index scan allocates as it goes (btree's killed-items list, say),
   // and callers such as ALTER TABLE's rewrite reset their current context
@@ -78,23 +77,10 @@ bool NextBlock(TsdbScanDescData* scan, TupleDesc desc) {
   MemoryContext caller = MemoryContextSwitchTo(scan->block_context);
   scan->block_tuple = heap_copytuple(tuple);
   scan->columns = DecodeBlockTuple(scan->base.rs_rd, desc, scan->blocks, scan->block_tuple);
-  bool isnull;
-  Datum d = heap_getattr(scan->block_tuple, kBlocksDeleted, RelationGetDescr(scan->blocks), &isnull);
-  scan->deleted = nullptr;
-  scan->deleted_bytes = 0;
-  if (!isnull) {
-    bytea* bits = DatumGetByteaPP(d);
-    scan->deleted = reinterpret_cast<const uint8*>(VARDATA_ANY(bits));
-    scan->deleted_bytes = VARSIZE_ANY_EXHDR(bits);
-  }
+  scan->deleted = DeletedRowsOf(scan->blocks, scan->block_tuple);
   scan->next_row = 0;
   MemoryContextSwitchTo(caller);
   return true;
-}
-
-bool RowIsDeleted(const TsdbScanDescData* scan, int row) {
-  return scan->deleted != nullptr && row / 8 < scan->deleted_bytes &&
-         ((scan->deleted[row / 8] >> (row % 8)) & 1);
 }
 
 // A heap fetch of one row, hot or in a block, for TID-level questions.
@@ -181,7 +167,7 @@ bool TsdbScanGetNextSlot(TableScanDesc base, ScanDirection direction, TupleTable
     while (!found && scan->in_blocks) {
       if (scan->next_row < scan->columns.rows) {
         const int row = scan->next_row++;
-        if (RowIsDeleted(scan, row)) continue;
+        if (scan->deleted.Contains(row)) continue;
         StoreBlockRow(base->rs_rd, scan->block_tuple, scan->columns, row, slot);
         found = true;
       } else if (!NextBlock(scan, slot->tts_tupleDescriptor)) {
