@@ -6,12 +6,15 @@
 #
 # Usage: scripts/bench_ingest.sh [--size XS|S|M|L] [--sessions "1 2"]
 #                                [--targets "heap heap_wide_noindex"] [--repeat R] [--keep-db]
+#                                [--copy-format csv|binary]
 #   --size      generator size (default XS: 100 hosts x 1 day, 864K rows;
 #               S: 1000 hosts x 1 day, 8.64M rows, a few minutes)
 #   --sessions  session counts to run, each a separate load (default "1 2")
 #   --targets   target tables, from the target_* functions below (default all)
 #   --repeat    loads per target and session count; the table shows medians
 #               (default 1; single loads of the heap vary by up to 2x here)
+#   --copy-format  csv (default) or binary: COPY's format, the generator
+#               writing it (binary skips text parsing of times and floats)
 #   --keep-db   leave the database tsdb_bench (default: dropped at the end)
 # Environment: BUILD_DIR (default build/release), JOBS (default 2).
 #
@@ -39,6 +42,7 @@ sessions="1 2"
 targets=""
 keep_db=0
 repeat=1
+copy_format=csv
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size=${2:?--size needs a value}; shift 2 ;;
@@ -46,10 +50,16 @@ while [ $# -gt 0 ]; do
     --targets) targets=${2:?--targets needs a value}; shift 2 ;;
     --repeat) repeat=${2:?--repeat needs a value}; shift 2 ;;
     --keep-db) keep_db=1; shift ;;
+    --copy-format) copy_format=${2:?--copy-format needs a value}; shift 2 ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument: $1 (see --help)" ;;
   esac
 done
+case "$copy_format" in
+  csv) gen_format_flags=() ;;
+  binary) gen_format_flags=(--binary) ;;
+  *) die "unknown --copy-format $copy_format (expected csv or binary)" ;;
+esac
 case "$size" in
   XS | S | M | L) ;;
   *) die "unknown --size $size (expected XS, S, M or L)" ;;
@@ -124,26 +134,43 @@ target_heap_wide_noindex() {
   esac
 }
 
-# The tsdb table (hostname-in-table form). COPY lands rows in the hot store; the finish step
-# compresses them all into blocks (its speed goes to stderr and into compress_rows_per_s) and
-# vacuums the hot store, so bytes/row is the compressed size.
+# The tsdb table (hostname-in-table form). COPY writes runs of rows per
+# series straight into blocks; the finish step compresses whatever stayed
+# hot and vacuums the hot store, so bytes/row is the compressed size.
 target_tsdb() {
   case "$1" in
     create)
-      psql_db -c "CREATE EXTENSION IF NOT EXISTS tsdb" >/dev/null
+      psql_db -c "CREATE EXTENSION IF NOT EXISTS tsdb" -c "ALTER DATABASE $db RESET tsdb.copy_into_blocks" >/dev/null
       create_wide_table tsbs_tsdb "USING tsdb"
       ;;
     format) echo wide ;;
     table) echo tsbs_tsdb.cpu ;;
-    finish)
-      local start moved seconds
-      start=$(now_us)
-      moved=$(query "SELECT tsdb.compress('tsbs_tsdb.cpu')")
-      seconds=$(awk -v us=$(($(now_us) - start)) 'BEGIN { printf "%.2f", us / 1e6 }')
-      note "tsdb.compress: $moved rows in $seconds s ($(awk -v n="$moved" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }') rows/s)"
-      psql_db -c "VACUUM tsdb_internal.hot_rows" >/dev/null
-      ;;
+    finish) compress_and_vacuum tsbs_tsdb.cpu ;;
   esac
+}
+
+# The same with tsdb.copy_into_blocks off: COPY lands every row in the hot
+# store and the finish step compresses them all (its speed goes to stderr
+# and is the compress figure of the README).
+target_tsdb_hot() {
+  case "$1" in
+    create)
+      psql_db -c "CREATE EXTENSION IF NOT EXISTS tsdb" -c "ALTER DATABASE $db SET tsdb.copy_into_blocks = off" >/dev/null
+      create_wide_table tsbs_tsdb_hot "USING tsdb"
+      ;;
+    format) echo wide ;;
+    table) echo tsbs_tsdb_hot.cpu ;;
+    finish) compress_and_vacuum tsbs_tsdb_hot.cpu ;;
+  esac
+}
+
+compress_and_vacuum() {
+  local start moved seconds
+  start=$(now_us)
+  moved=$(query "SELECT tsdb.compress('$1')")
+  seconds=$(awk -v us=$(($(now_us) - start)) 'BEGIN { printf "%.2f", us / 1e6 }')
+  note "tsdb.compress: $moved rows in $seconds s ($(awk -v n="$moved" -v s="$seconds" 'BEGIN { printf "%.0f", s > 0 ? n / s : 0 }') rows/s)"
+  psql_db -c "VACUUM tsdb_internal.hot_rows" >/dev/null
 }
 
 if [ -z "$targets" ]; then
@@ -225,14 +252,16 @@ run_once() {
   rows=$("$gen" --size "$size" --format "$format" --count)
 
   t0=$(now_us)
-  fan_out "$n" "" "$gen" --size "$size" --format "$format" || die "$t: generator failed"
+  fan_out "$n" "" "$gen" --size "$size" --format "$format" "${gen_format_flags[@]}" ||
+    die "$t: generator failed"
   gen_us=$(($(now_us) - t0))
 
   "target_$t" create
   query "CHECKPOINT" >/dev/null
   size0=$(query "SELECT pg_database_size(current_database())")
   t0=$(now_us)
-  fan_out "$n" "COPY $table FROM STDIN (FORMAT csv)" "$gen" --size "$size" --format "$format" ||
+  fan_out "$n" "COPY $table FROM STDIN (FORMAT $copy_format)" "$gen" --size "$size" --format "$format" \
+    "${gen_format_flags[@]}" ||
     die "$t: load with $n session(s) failed"
   load_us=$(($(now_us) - t0))
   "target_$t" finish
@@ -271,7 +300,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 echo
 echo "TSBS cpu-only ingest, size $size (seed 1), $(date -u +%Y-%m-%dT%H:%M:%SZ);" \
   "$(nproc) CPUs ($cpu); $(query "SHOW server_version")."
-echo "COPY ... FROM STDIN (FORMAT csv) through psql, N sessions loading disjoint host sets in parallel;" \
+echo "COPY ... FROM STDIN (FORMAT $copy_format) through psql, N sessions loading disjoint host sets in parallel;" \
   "seconds are wall clock with the generator running inside the pipeline."
 echo "Median of $repeat run(s) per row of the table." \
   "bytes/row: growth of pg_database_size after the load (and the target's finish step) and a CHECKPOINT."

@@ -1,8 +1,9 @@
 // TSBS-like "cpu-only" data generator, written from ../shared/bench/TSBS.md
-// (no TSBS code). Writes CSV for COPY ... FROM STDIN (FORMAT csv) on stdout.
+// (no TSBS code). Writes CSV for COPY ... FROM STDIN (FORMAT csv) on stdout,
+// or with --binary COPY's binary format for COPY ... (FORMAT binary).
 //
 //   tsdb_tsbs_generate [--size XS|S|M|L | --hosts N --hours H] [--seed S]
-//                      [--format tags|heap|wide] [--part K/N] [--count]
+//                      [--format tags|heap|wide] [--binary] [--part K/N] [--count]
 //
 //   --size     XS 100 hosts x 24 h, S 1000 x 24 h, M 4000 x 24 h, L 4000 x 72 h
 //              (default XS); --hosts and --hours override either half
@@ -14,6 +15,8 @@
 //                (always empty, i.e. NULL)
 //              wide: hostname in the table (the form a tsdb table uses):
 //                time, hostname, usage_user .. usage_guest_nice
+//   --binary   COPY's binary format (heap and wide only): time as
+//              timestamptz, tags_id int4, fields float8, additional_tags NULL
 //   --part K/N only hosts whose index % N == K (still epoch-major), so that N
 //              sessions can load disjoint parts in parallel
 //   --count    print the number of rows the other flags would produce, and
@@ -194,6 +197,17 @@ class Output {
       buf_[len_++] = static_cast<char>('0' + v);
     }
   }
+  // Big-endian integers, as COPY's binary format has them.
+  template <typename T>
+  void BigEndian(T v) {
+    const uint64_t u = static_cast<uint64_t>(v);
+    for (int shift = 8 * (sizeof(T) - 1); shift >= 0; shift -= 8) {
+      buf_[len_++] = static_cast<char>((u >> shift) & 0xff);
+    }
+  }
+  void EndBinaryRow() {
+    if (len_ >= kFlushAt) Flush();
+  }
   void EndRow() {
     buf_[len_++] = '\n';
     if (len_ >= kFlushAt) Flush();
@@ -244,13 +258,15 @@ struct Options {
   int64_t part = 0;
   int64_t parts = 1;
   bool count = false;
+  bool binary = false;
 };
 
 [[noreturn]] void Usage(const std::string& error) {
   std::fprintf(stderr,
                "tsdb_tsbs_generate: %s\n"
                "usage: tsdb_tsbs_generate [--size XS|S|M|L | --hosts N --hours H] [--seed S]\n"
-               "                          [--format tags|heap|wide] [--part K/N] [--count]\n",
+               "                          [--format tags|heap|wide] [--binary] [--part K/N]\n"
+               "                          [--count]\n",
                error.c_str());
   std::exit(2);
 }
@@ -267,6 +283,10 @@ Options ParseOptions(int argc, char** argv) {
     const std::string_view flag = argv[i];
     if (flag == "--count") {
       o.count = true;
+      continue;
+    }
+    if (flag == "--binary") {
+      o.binary = true;
       continue;
     }
     if (i + 1 >= argc) Usage("missing value after " + std::string(flag));
@@ -319,6 +339,7 @@ Options ParseOptions(int argc, char** argv) {
   }
   if (hosts > 0) o.hosts = hosts;
   if (hours > 0) o.hours = hours;
+  if (o.binary && o.format == Format::kTags) Usage("--binary is for --format heap or wide");
   return o;
 }
 
@@ -350,6 +371,54 @@ void WriteTags(const Options& o, const std::vector<int64_t>& indices, Output* ou
     out->Str(kEnvironment[t.environment]);
     out->EndRow();
   }
+}
+
+// COPY's binary format (the COPY documentation, "Binary Format"): a header,
+// per row a field count and (length, bytes) per field, -1 for NULL, then -1.
+constexpr char kBinarySignature[] = "PGCOPY\n\377\r\n";  // and a NUL: 11 bytes
+constexpr int64_t kPostgresEpochOffsetSeconds = 946684800;  // 2000-01-01 - 1970-01-01
+
+void WriteBinaryRows(const Options& o, const std::vector<int64_t>& indices, Output* out) {
+  out->Bytes(kBinarySignature, 11);
+  out->BigEndian<int32_t>(0);  // flags
+  out->BigEndian<int32_t>(0);  // header extension length
+  std::vector<Host> hosts;
+  hosts.reserve(indices.size());
+  std::vector<std::string> hostnames;
+  for (const int64_t h : indices) {
+    hosts.emplace_back(o.seed, h);
+    hostnames.push_back("host_" + std::to_string(h));
+  }
+  const bool heap = o.format == Format::kHeap;
+  const int64_t ticks = o.hours * 3600 / kIntervalSeconds;
+  for (int64_t tick = 0; tick < ticks; ++tick) {
+    const int64_t micros =
+        (kStartEpochSeconds + tick * kIntervalSeconds - kPostgresEpochOffsetSeconds) * 1000000;
+    for (size_t i = 0; i < hosts.size(); ++i) {
+      Host& host = hosts[i];
+      out->BigEndian<int16_t>(static_cast<int16_t>(2 + kFields + (heap ? 1 : 0)));
+      out->BigEndian<int32_t>(8);
+      out->BigEndian<int64_t>(micros);
+      if (heap) {
+        out->BigEndian<int32_t>(4);
+        out->BigEndian<int32_t>(static_cast<int32_t>(indices[i] + 1));
+      } else {
+        out->BigEndian<int32_t>(static_cast<int32_t>(hostnames[i].size()));
+        out->Str(hostnames[i]);
+      }
+      for (int f = 0; f < kFields; ++f) {
+        const double value = std::floor(host.state[f]);
+        uint64_t bits;
+        std::memcpy(&bits, &value, 8);
+        out->BigEndian<int32_t>(8);
+        out->BigEndian<uint64_t>(bits);
+        host.state[f] = std::clamp(host.state[f] + host.rnd.Normal(), 0.0, 100.0);
+      }
+      if (heap) out->BigEndian<int32_t>(-1);  // additional_tags: NULL
+      out->EndBinaryRow();
+    }
+  }
+  out->BigEndian<int16_t>(-1);
 }
 
 void WriteRows(const Options& o, const std::vector<int64_t>& indices, Output* out) {
@@ -394,6 +463,8 @@ int Main(int argc, char** argv) {
   Output out;
   if (o.format == Format::kTags) {
     WriteTags(o, indices, &out);
+  } else if (o.binary) {
+    WriteBinaryRows(o, indices, &out);
   } else {
     WriteRows(o, indices, &out);
   }

@@ -17,42 +17,7 @@ extern "C" {
 namespace tsdb::pg {
 namespace {
 
-enum class Kind { kFloat8, kFloat4, kBool, kWord, kBytes, kDropped };
-
-Kind KindOf(Form_pg_attribute attr) {
-  if (attr->attisdropped) return Kind::kDropped;
-  if (attr->atttypid == FLOAT8OID) return Kind::kFloat8;
-  if (attr->atttypid == FLOAT4OID) return Kind::kFloat4;
-  if (attr->atttypid == BOOLOID) return Kind::kBool;
-  if (attr->attbyval) return Kind::kWord;
-  return Kind::kBytes;
-}
-
-std::vector<uint8_t> NullFlagsOf(const bool* nulls, int rows) {
-  std::vector<uint8_t> flags(rows);
-  bool any = false;
-  for (int r = 0; r < rows; ++r) {
-    flags[r] = nulls[r];
-    any |= nulls[r];
-  }
-  if (!any) flags.clear();
-  return flags;
-}
-
-// The bytes of a by-reference datum (detoasting varlenas: PgCall).
-std::string_view BytesOf(Form_pg_attribute attr, Datum d) {
-  if (attr->attlen == -1) {
-    struct varlena* v = PgCall([&] {
-      return pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(d)));
-    });
-    return std::string_view(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
-  }
-  if (attr->attlen == -2) {
-    const char* s = DatumGetCString(d);
-    return std::string_view(s, strlen(s) + 1);
-  }
-  return std::string_view(DatumGetPointer(d), attr->attlen);
-}
+using Kind = ColumnKind;
 
 // A by-reference datum holding `bytes`, palloc'd (PgCall).
 Datum DatumOfBytes(Form_pg_attribute attr, std::string_view bytes) {
@@ -80,69 +45,13 @@ T* PallocArray(size_t n) {
 
 }  // namespace
 
-bytea* EncodeBlock(TupleDesc desc, const RowColumns& columns, AttrNumber time_attnum) {
-  const int rows = columns.rows;
-  std::string block;
-  {
-    BlockBuilder builder(rows);
-    for (int a = 0; a < columns.natts; ++a) {
-      Form_pg_attribute attr = TupleDescAttr(desc, a);
-      const Datum* values = columns.values[a];
-      const bool* nulls = columns.nulls[a];
-      std::vector<uint8_t> flags = NullFlagsOf(nulls, rows);
-      Status status;
-      if (a + 1 == time_attnum) {
-        std::vector<int64_t> micros(rows);
-        for (int r = 0; r < rows; ++r) micros[r] = DatumGetInt64(values[r]);
-        status = builder.AddTime(micros);
-      } else {
-        switch (KindOf(attr)) {
-          case Kind::kFloat8:
-          case Kind::kFloat4: {
-            std::vector<double> v(rows);
-            for (int r = 0; r < rows; ++r) {
-              if (nulls[r]) continue;
-              v[r] = attr->atttypid == FLOAT8OID ? DatumGetFloat8(values[r])
-                                                 : static_cast<double>(DatumGetFloat4(values[r]));
-            }
-            status = builder.AddFloat64(v, flags);
-            break;
-          }
-          case Kind::kBool: {
-            std::vector<uint8_t> v(rows);
-            for (int r = 0; r < rows; ++r) v[r] = !nulls[r] && DatumGetBool(values[r]);
-            status = builder.AddBool(v, flags);
-            break;
-          }
-          case Kind::kWord: {
-            std::vector<int64_t> v(rows);
-            for (int r = 0; r < rows; ++r) v[r] = nulls[r] ? 0 : static_cast<int64_t>(values[r]);
-            status = builder.AddInt64(v, flags);
-            break;
-          }
-          case Kind::kBytes: {
-            std::vector<std::string_view> v(rows);
-            for (int r = 0; r < rows; ++r) {
-              if (!nulls[r]) v[r] = BytesOf(attr, values[r]);
-            }
-            status = builder.AddText(v, flags);
-            break;
-          }
-          case Kind::kDropped: {
-            std::vector<uint8_t> v(rows, 0), all_null(rows, 1);
-            status = builder.AddBool(v, all_null);
-            break;
-          }
-        }
-      }
-      ThrowIfError(status, "could not encode a block");
-    }
-    block = ValueOrThrow(builder.Finish(), "could not encode a block");
-  }
-  bytea* out = static_cast<bytea*>(PgCall([&] { return palloc(VARHDRSZ + block.size()); }));
-  SET_VARSIZE(out, VARHDRSZ + block.size());
-  memcpy(VARDATA(out), block.data(), block.size());
-  return out;
+ColumnKind KindOf(Form_pg_attribute attr) {
+  if (attr->attisdropped) return Kind::kDropped;
+  if (attr->atttypid == FLOAT8OID) return Kind::kFloat8;
+  if (attr->atttypid == FLOAT4OID) return Kind::kFloat4;
+  if (attr->atttypid == BOOLOID) return Kind::kBool;
+  if (attr->attbyval) return Kind::kWord;
+  return Kind::kBytes;
 }
 
 RowColumns DecodeBlock(Relation rel, TupleDesc desc, const char* data, size_t size) {

@@ -1,6 +1,6 @@
-// Rows of a tsdb table <-> block payloads (include/tsdb/block_format.h).
-// Each attribute becomes one column chunk: float4/float8 as float64, bool as
-// bool, the time column as timestamp, every other pass-by-value type as its
+// Block payloads (include/tsdb/block_format.h) -> rows of a tsdb table;
+// series_batch.cc writes them. Each attribute becomes one column chunk:
+// float4/float8 as float64, bool as bool, the time column as timestamp, every other pass-by-value type as its
 // Datum word in an int64 column (exact for all of them), and by-reference
 // types as their bytes (varlena contents, cstring or fixed-length image).
 // Dropped attributes are stored as all-NULL columns.
@@ -16,6 +16,10 @@ extern "C" {
 
 namespace tsdb::pg {
 
+// How an attribute is stored in a block (see above).
+enum class ColumnKind { kFloat8, kFloat4, kBool, kWord, kBytes, kDropped };
+ColumnKind KindOf(Form_pg_attribute attr);
+
 // Columns of `rows` rows for the first `natts` attributes of `desc`:
 // values[a][r] and nulls[a][r]. All memory is palloc'd.
 struct RowColumns {
@@ -24,9 +28,6 @@ struct RowColumns {
   Datum** values;
   bool** nulls;
 };
-
-// Encodes the columns into a block (time_attnum: 1-based, never NULL).
-bytea* EncodeBlock(TupleDesc desc, const RowColumns& columns, AttrNumber time_attnum);
 
 // Decodes a block into columns of `desc` (in CurrentMemoryContext): the
 // descriptor of the slot being filled, which during ALTER TABLE's rewrite is

@@ -7,6 +7,8 @@ extern "C" {
 #include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "catalog/indexing.h"
+#include "lib/stringinfo.h"
 #include "storage/bufmgr.h"
 }
 
@@ -17,6 +19,38 @@ constexpr int kOffsetBits = 9;  // MaxHeapTuplesPerPage (291) < 512
 constexpr BlockNumber kMaxBlocksPage = (kHotBlockFlag >> kOffsetBits) - 1;
 
 }  // namespace
+
+void InsertBlockTuple(Relation blocks, int64 storage_id, bytea* series_key, int64 min_time,
+                      int64 max_time, int rows, bytea* payload) {
+  Datum values[kBlocksNatts] = {Int64GetDatum(storage_id), PointerGetDatum(series_key),
+                                Int64GetDatum(min_time),   Int64GetDatum(max_time),
+                                Int32GetDatum(rows),       Datum(0),
+                                PointerGetDatum(payload)};
+  bool nulls[kBlocksNatts] = {false, false, false, false, false, true, false};
+  HeapTuple tuple = heap_form_tuple(RelationGetDescr(blocks), values, nulls);
+  CatalogTupleInsert(blocks, tuple);  // heap_insert and the index entry
+  heap_freetuple(tuple);
+}
+
+bytea* SeriesKeyText(int nkeys, FmgrInfo* outputs, const Datum* values, const bool* nulls) {
+  StringInfoData buf;
+  initStringInfo(&buf);
+  for (int k = 0; k < nkeys; ++k) {
+    if (nulls[k]) {
+      appendStringInfoChar(&buf, 'N');
+      continue;
+    }
+    char* text = OutputFunctionCall(&outputs[k], values[k]);
+    appendStringInfo(&buf, "V%zu:", strlen(text));
+    appendStringInfoString(&buf, text);
+    pfree(text);
+  }
+  bytea* key = static_cast<bytea*>(palloc(VARHDRSZ + buf.len));
+  SET_VARSIZE(key, VARHDRSZ + buf.len);
+  memcpy(VARDATA(key), buf.data, buf.len);
+  pfree(buf.data);
+  return key;
+}
 
 void BlockRowTid(ItemPointer block_tid, int row, ItemPointer table_tid) {
   const BlockNumber page = ItemPointerGetBlockNumber(block_tid);

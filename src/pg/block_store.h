@@ -17,6 +17,7 @@
 
 extern "C" {
 #include "access/htup.h"
+#include "fmgr.h"
 #include "executor/tuptable.h"
 #include "storage/itemptr.h"
 #include "utils/rel.h"
@@ -38,6 +39,16 @@ enum BlocksAttr {
   kBlocksPayload,
   kBlocksNatts = kBlocksPayload
 };
+
+// Inserts the tuple of a new block of `rows` rows of one series, and its
+// index entry. `series_key` is SeriesKeyText's.
+void InsertBlockTuple(Relation blocks, int64 storage_id, bytea* series_key, int64 min_time,
+                      int64 max_time, int rows, bytea* payload);
+
+// The blocks' series_key value: for each key column in key order, 'N' for
+// NULL or 'V<length>:<output text>'. `outputs` are the key columns' output
+// functions; values/nulls hold the key columns' values in key order.
+bytea* SeriesKeyText(int nkeys, FmgrInfo* outputs, const Datum* values, const bool* nulls);
 
 void BlockRowTid(ItemPointer block_tid, int row, ItemPointer table_tid);
 // False when `table_tid` is not a block row's TID.

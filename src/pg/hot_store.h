@@ -43,9 +43,15 @@ void CloseHotRelations(HotRelations* rels, LOCKMODE lock);
 
 // The hot_rows tuple holding slot's row for storage_id.
 HeapTuple FormHotTuple(Relation hot, int64 storage_id, TupleTableSlot* slot);
+// The same for a row given as values/nulls of `desc` (every attribute).
+HeapTuple FormHotTupleOfValues(Relation hot, int64 storage_id, TupleDesc desc,
+                               const Datum* row_values, const bool* row_nulls);
 // Inserts hot_tuple (heap_insert, then its index entry); sets its t_self.
 void InsertHotTuple(HotRelations* rels, HeapTuple hot_tuple, CommandId cid, int options,
                     BulkInsertState bistate);
+// Inserts the rows of slots as hot rows of rel (a tsdb table) and sets
+// each slot's TID and table OID.
+void InsertHotRows(Relation rel, TupleTableSlot** slots, int nslots, CommandId cid);
 // Adds the index entry of a hot_rows tuple (after a non-HOT update).
 void IndexHotTuple(HotRelations* rels, HeapTuple hot_tuple);
 

@@ -4,6 +4,7 @@
 
 namespace tsdb::pg {
 void InitStorageCleanup();  // storage_cleanup.cc
+void InitBulkInsert();      // bulk_insert.cc
 }  // namespace tsdb::pg
 
 extern "C" {
@@ -14,6 +15,7 @@ void _PG_init(void) {
   tsdb::pg::Guarded([] {
     tsdb::pg::DefineFaultInjectionGuc();
     tsdb::pg::InitStorageCleanup();
+    tsdb::pg::InitBulkInsert();
   });
 }
 }

@@ -34,7 +34,8 @@ bool TsdbAnalyzeNextTuple(TableScanDesc scan, TransactionId oldest_xmin, double*
 void TsdbTupleInsert(Relation rel, TupleTableSlot* slot, CommandId cid, int options,
                      BulkInsertState bistate);
 void TsdbMultiInsert(Relation rel, TupleTableSlot** slots, int nslots, CommandId cid, int options,
-                     BulkInsertState bistate);
+                     BulkInsertState bistate);  // bulk_insert.cc
+void TsdbFinishBulkInsert(Relation rel, int options);
 TM_Result TsdbTupleDelete(Relation rel, ItemPointer tid, CommandId cid, Snapshot snapshot,
                           Snapshot crosscheck, bool wait, TM_FailureData* tmfd, bool changing_part);
 TM_Result TsdbTupleUpdate(Relation rel, ItemPointer otid, TupleTableSlot* slot, CommandId cid,

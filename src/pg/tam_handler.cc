@@ -100,6 +100,7 @@ TableAmRoutine MakeRoutine() {
   r.tuple_insert_speculative = TsdbInsertSpeculative;
   r.tuple_complete_speculative = TsdbCompleteSpeculative;
   r.multi_insert = TsdbMultiInsert;
+  r.finish_bulk_insert = TsdbFinishBulkInsert;
   r.tuple_delete = TsdbTupleDelete;
   r.tuple_update = TsdbTupleUpdate;
   r.tuple_lock = TsdbTupleLock;

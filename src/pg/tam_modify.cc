@@ -1,5 +1,5 @@
-// INSERT, COPY, DELETE, UPDATE and row locks on tsdb tables. Rows written
-// here are hot rows; row-level operations are heapam's on the hot_rows
+// INSERT, DELETE, UPDATE and row locks on tsdb tables (COPY: bulk_insert.cc).
+// Rows written here are hot rows; row-level operations are heapam's on the hot_rows
 // tuple, so MVCC, waits, EvalPlanQual and update chains behave exactly as
 // for a heap table. TIDs are translated at the boundary (hot_store.h).
 #include "pg/guard.h"
@@ -22,26 +22,6 @@ extern "C" {
 
 namespace tsdb::pg {
 namespace {
-
-void InsertRows(Relation rel, TupleTableSlot** slots, int nslots, CommandId cid, int options,
-                BulkInsertState bistate) {
-  const int64 storage_id = StorageIdOf(rel);
-  HotRelations rels = OpenHotRelations(RowExclusiveLock);
-  // One heap_insert per row: heap_multi_insert into hot_rows (a slot per
-  // row, a bulk-insert state per batch) measured 37% slower on TSBS COPY
-  // (scripts/bench_ingest.sh --size XS: 256K vs 404K rows/s). COPY's real
-  // path is per-series batching into blocks (docs/storage.md).
-  for (int i = 0; i < nslots; ++i) {
-    TupleTableSlot* slot = slots[i];
-    HeapTuple hot_tuple = FormHotTuple(rels.hot, storage_id, slot);
-    // bistate belongs to the caller's target, not hot_rows: not passed on.
-    InsertHotTuple(&rels, hot_tuple, cid, options, nullptr);
-    slot->tts_tableOid = RelationGetRelid(rel);
-    HotTidToTable(&hot_tuple->t_self, &slot->tts_tid);
-    heap_freetuple(hot_tuple);
-  }
-  CloseHotRelations(&rels, RowExclusiveLock);
-}
 
 // A failed update or delete reports the next row version in hot_rows' TID
 // space; callers (EvalPlanQual) hand it back to us.
@@ -185,12 +165,7 @@ TM_Result LockBlockRow(Relation rel, ItemPointer tid, Snapshot snapshot, TupleTa
 
 void TsdbTupleInsert(Relation rel, TupleTableSlot* slot, CommandId cid, int options,
                      BulkInsertState bistate) {
-  Guarded([&] { InsertRows(rel, &slot, 1, cid, options, bistate); });
-}
-
-void TsdbMultiInsert(Relation rel, TupleTableSlot** slots, int nslots, CommandId cid, int options,
-                     BulkInsertState bistate) {
-  Guarded([&] { InsertRows(rel, slots, nslots, cid, options, bistate); });
+  Guarded([&] { InsertHotRows(rel, &slot, 1, cid); });
 }
 
 TM_Result TsdbTupleDelete(Relation rel, ItemPointer tid, CommandId cid, Snapshot snapshot,
@@ -217,7 +192,7 @@ TM_Result TsdbTupleUpdate(Relation rel, ItemPointer otid, TupleTableSlot* slot, 
       // A row of a block: delete it there, and the new version is a hot row.
       *lockmode = LockTupleExclusive;
       TM_Result result = DeleteBlockRow(rel, otid, cid, crosscheck, wait, tmfd);
-      if (result == TM_Ok) InsertRows(rel, &slot, 1, cid, 0, nullptr);
+      if (result == TM_Ok) InsertHotRows(rel, &slot, 1, cid);
       return result;
     }
     HotRelations rels = OpenHotRelations(RowExclusiveLock);

@@ -1,6 +1,6 @@
 -- Differential test of the tsdb access method against a heap twin: random
--- schemas, random INSERT / UPDATE / DELETE / ALTER TABLE / TRUNCATE steps
--- (some rolled back through a subtransaction) applied to both tables, and
+-- schemas, random INSERT / COPY / UPDATE / DELETE / ALTER TABLE / TRUNCATE
+-- steps (some rolled back through a subtransaction) applied to both tables, and
 -- tsdb.compress() on the tsdb table alone, moving rows into blocks; after
 -- every step the two are compared with EXCEPT ALL both ways.
 --
@@ -27,6 +27,23 @@ BEGIN
     WHEN 'numeric' THEN round((random() * 1000)::numeric, 3)::text || '::numeric'
     WHEN 'jsonb' THEN quote_literal(jsonb_build_object('k', floor(random() * 5))::text) || '::jsonb'
     WHEN 'bytea' THEN quote_literal('\x' || md5(random()::text)) || '::bytea'
+  END;
+END $$;
+
+-- An expression of row number g for COPY steps: times that mostly grow (and
+-- sometimes repeat or go back), value columns that vary per row, and key
+-- columns drawn from three values, so rows fall into a few series.
+CREATE OR REPLACE FUNCTION tsdb_test.copy_expression(typ text) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN CASE typ
+    WHEN 'timestamptz' THEN format('CASE WHEN random() < 0.02 THEN NULL ELSE %L::timestamptz + (g * 10 + floor(random() * 30)) * interval ''1 s'' END',
+                                   '2020-01-01'::timestamptz + floor(random() * 100000) * interval '1 s')
+    WHEN 'float8' THEN 'CASE WHEN random() < 0.05 THEN NULL WHEN random() < 0.02 THEN ''NaN''::float8 ELSE floor(random() * 1000) / 10 END'
+    WHEN 'int4' THEN 'CASE WHEN random() < 0.05 THEN NULL ELSE floor(random() * 100)::int4 END'
+    WHEN 'int8' THEN 'CASE WHEN random() < 0.05 THEN NULL ELSE floor(random() * 1e12)::int8 END'
+    ELSE format('(ARRAY[%s, %s, %s])[1 + g %% 3]', tsdb_test.random_literal(typ),
+                tsdb_test.random_literal(typ), tsdb_test.random_literal(typ))
   END;
 END $$;
 
@@ -58,6 +75,8 @@ DECLARE
   i int;
   next_col int := 0;
   what text;
+  fmt text;
+  copy_file text := current_setting('data_directory') || '/tsdb_differential.copy';
 BEGIN
   -- Distinct seeds give distinct random sequences (setseed takes -1..1).
   PERFORM setseed(((seed::bigint * 2654435761) % 2000001 - 1000000) / 1000001.0);
@@ -66,7 +85,9 @@ BEGIN
   FOR i IN 1..ncols LOOP
     next_col := next_col + 1;
     cols := cols || ('c' || next_col);
-    types := types || all_types[1 + floor(random() * array_length(all_types, 1))::int];
+    -- Half the schemas start with a time column, so COPY and compress write blocks.
+    types := types || CASE WHEN i = 1 AND random() < 0.5 THEN 'timestamptz'
+                           ELSE all_types[1 + floor(random() * array_length(all_types, 1))::int] END;
   END LOOP;
   sql := (SELECT string_agg(quote_ident(c) || ' ' || t, ', ') FROM unnest(cols, types) u(c, t));
   EXECUTE format('CREATE TABLE tsdb_test.t (%s) USING tsdb', sql);
@@ -74,9 +95,15 @@ BEGIN
   FOR step IN 1..steps LOOP
     what := 'rolled back delete';
     op := random();
-    IF op < 0.35 THEN  -- INSERT one row
+    IF op < 0.30 THEN  -- INSERT one row
       vals := (SELECT string_agg(tsdb_test.random_literal(t), ', ') FROM unnest(types) t);
       sql := format('INSERT INTO %%s VALUES (%s)', vals);
+    ELSIF op < 0.38 THEN  -- COPY up to 600 rows in a random format through a server-side file
+      fmt := (ARRAY['text', 'csv', 'binary'])[1 + floor(random() * 3)::int];
+      vals := (SELECT string_agg(tsdb_test.copy_expression(t), ', ') FROM unnest(types) t);
+      EXECUTE format('COPY (SELECT %s FROM generate_series(1, %s) g) TO %L (FORMAT %s)',
+                     vals, 1 + floor(random() * 600)::int, copy_file, fmt);
+      sql := format('COPY %%s FROM %L (FORMAT %s)', copy_file, fmt);
     ELSIF op < 0.45 THEN  -- INSERT ... SELECT many rows, some duplicates
       vals := (SELECT string_agg(tsdb_test.random_literal(t), ', ') FROM unnest(types) t);
       sql := format('INSERT INTO %%s SELECT %s FROM generate_series(1, %s)', vals, 1 + floor(random() * 20)::int);
