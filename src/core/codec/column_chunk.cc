@@ -283,7 +283,7 @@ Codec ChooseFloat64(absl::Span<const double> dense, std::string* best) {
   // lower bound on Gorilla's size then usually shows Gorilla cannot beat it.
   Codec codec = Codec::kFloatDecimal;
   const bool decimal = PutDecimalFloat(dense, best);
-  if (!decimal || GorillaXorMinBits(dense) < best->size() * 8) {
+  if (!decimal || GorillaXorMinBits(dense, best->size() * 8) < best->size() * 8) {
     std::string gorilla;
     PutGorillaXor(dense, &gorilla);
     // A decimal payload that divides on decoding must save 5% to be worth

@@ -93,24 +93,16 @@ bool PutDecimalFloat(absl::Span<const double> values, std::string* out) {
   }
 
   // Deltas suit random walks; plain values suit series that jump around a
-  // level. Measure both.
-  std::string plain;
-  {
-    std::vector<uint64_t> zigzag(m);
-    for (size_t i = 0; i < m; ++i) zigzag[i] = ZigZagEncode(ints[i]);
-    PutPacked(zigzag, &plain);
+  // level. Estimate both, encode the smaller.
+  std::vector<uint64_t> zigzag(m);
+  for (size_t i = 0; i < m; ++i) zigzag[i] = ZigZagEncode(ints[i]);
+  std::vector<uint64_t> deltas(m - 1);
+  for (size_t i = 1; i < m; ++i) {
+    deltas[i - 1] = ZigZagEncode(static_cast<int64_t>(static_cast<uint64_t>(ints[i]) -
+                                                      static_cast<uint64_t>(ints[i - 1])));
   }
-  std::string delta;
-  {
-    PutZigZagVarint(&delta, ints[0]);
-    std::vector<uint64_t> deltas(m - 1);
-    for (size_t i = 1; i < m; ++i) {
-      deltas[i - 1] = ZigZagEncode(static_cast<int64_t>(static_cast<uint64_t>(ints[i]) -
-                                                        static_cast<uint64_t>(ints[i - 1])));
-    }
-    PutPacked(deltas, &delta);
-  }
-  const bool use_plain = plain.size() < delta.size();
+  const bool use_plain = EstimatePackedSize(zigzag) <
+                         VarintLength(zigzag[0]) + EstimatePackedSize(deltas);
   out->push_back(static_cast<char>(scale | (use_plain ? kDecimalPlainFlag : 0)));
   PutVarint(out, exceptions);
   size_t last = 0;
@@ -120,7 +112,12 @@ bool PutDecimalFloat(absl::Span<const double> values, std::string* out) {
     PutFixed64(out, Bits(values[i]));
     last = i;
   }
-  out->append(use_plain ? plain : delta);
+  if (use_plain) {
+    PutPacked(zigzag, out);
+  } else {
+    PutZigZagVarint(out, ints[0]);
+    PutPacked(deltas, out);
+  }
   return true;
 }
 

@@ -32,8 +32,9 @@ std::string DescribeDecimalFloat(ByteReader in);
 // Database", VLDB 2015), as Prometheus's chunkenc/xor.go uses it.
 void PutGorillaXor(absl::Span<const double> values, std::string* out);
 // A lower bound on PutGorillaXor's size in bits, from one cheap pass: lets
-// the encoder skip Gorilla when another codec is already smaller.
-uint64_t GorillaXorMinBits(absl::Span<const double> values);
+// the encoder skip Gorilla when another codec is already smaller. The pass
+// may stop early once the bound reaches `limit` (it then returns >= limit).
+uint64_t GorillaXorMinBits(absl::Span<const double> values, uint64_t limit = UINT64_MAX);
 Status GetGorillaXor(ByteReader* in, size_t count, double* out);
 
 }  // namespace tsdb

@@ -50,7 +50,7 @@ void PutGorillaXor(absl::Span<const double> values, std::string* out) {
   writer.Finish();
 }
 
-uint64_t GorillaXorMinBits(absl::Span<const double> values) {
+uint64_t GorillaXorMinBits(absl::Span<const double> values, uint64_t limit) {
   // Every value after the first costs 1 bit when unchanged, else 2 control
   // bits plus at least its XOR's meaningful bits.
   uint64_t bits = 64;
@@ -62,6 +62,7 @@ uint64_t GorillaXorMinBits(absl::Span<const double> values) {
     uint64_t x = cur ^ prev;
     prev = cur;
     bits += x == 0 ? 1 : 2 + 64 - __builtin_clzll(x) - __builtin_ctzll(x);
+    if (i % 64 == 0 && bits >= limit) return bits;
   }
   return bits;
 }

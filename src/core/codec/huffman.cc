@@ -1,54 +1,57 @@
 #include "codec/huffman.h"
 
 #include <algorithm>
-#include <queue>
 #include <utility>
 
 namespace tsdb {
 namespace {
 
-// Plain Huffman lengths by repeatedly merging the two lightest nodes.
+// Plain Huffman lengths by repeatedly merging the two lightest nodes, with
+// the two-queue method: leaves sorted by weight, and merged nodes, which are
+// made in non-decreasing weight order, so the two lightest are always at
+// the queues' fronts (no heap; this runs once per encoded chunk).
 std::vector<uint8_t> UnlimitedLengths(const std::vector<uint64_t>& freqs) {
   const size_t n = freqs.size();
   std::vector<uint8_t> lengths(n, 0);
-  using Node = std::pair<uint64_t, int>;  // weight, node id
-  std::priority_queue<Node, std::vector<Node>, std::greater<Node>> heap;
-  std::vector<int> parent;
+  std::vector<std::pair<uint64_t, uint32_t>> leaves;  // weight, symbol
   for (size_t i = 0; i < n; ++i) {
-    if (freqs[i] > 0) {
-      heap.push({freqs[i], static_cast<int>(parent.size())});
-      parent.push_back(-1);
-    }
+    if (freqs[i] > 0) leaves.emplace_back(freqs[i], static_cast<uint32_t>(i));
   }
-  std::vector<int> leaf_node(n, -1);
-  {
-    int id = 0;
-    for (size_t i = 0; i < n; ++i) {
-      if (freqs[i] > 0) leaf_node[i] = id++;
-    }
-  }
-  if (heap.size() == 1) {
-    for (size_t i = 0; i < n; ++i) {
-      if (freqs[i] > 0) lengths[i] = 1;
-    }
+  if (leaves.size() == 1) {
+    lengths[leaves[0].second] = 1;
     return lengths;
   }
-  while (heap.size() > 1) {
-    Node a = heap.top();
-    heap.pop();
-    Node b = heap.top();
-    heap.pop();
-    int id = static_cast<int>(parent.size());
-    parent.push_back(-1);
-    parent[a.second] = id;
-    parent[b.second] = id;
-    heap.push({a.first + b.first, id});
+  if (leaves.empty()) return lengths;
+  std::sort(leaves.begin(), leaves.end());
+  const size_t count = leaves.size();
+  // Nodes 0..count-1 are the leaves in sorted order; count.. the merged ones.
+  std::vector<uint64_t> merged_weight;
+  std::vector<uint32_t> parent(2 * count - 1, 0);
+  merged_weight.reserve(count - 1);
+  size_t next_leaf = 0, next_merged = 0;
+  const auto take_lightest = [&]() -> uint32_t {
+    if (next_leaf < count &&
+        (next_merged >= merged_weight.size() || leaves[next_leaf].first <= merged_weight[next_merged])) {
+      return static_cast<uint32_t>(next_leaf++);
+    }
+    return static_cast<uint32_t>(count + next_merged++);
+  };
+  const auto weight = [&](uint32_t node) {
+    return node < count ? leaves[node].first : merged_weight[node - count];
+  };
+  for (size_t m = 0; m + 1 < count; ++m) {
+    const uint32_t a = take_lightest();
+    const uint32_t b = take_lightest();
+    const uint32_t id = static_cast<uint32_t>(count + merged_weight.size());
+    merged_weight.push_back(weight(a) + weight(b));
+    parent[a] = id;
+    parent[b] = id;
   }
-  for (size_t i = 0; i < n; ++i) {
-    if (leaf_node[i] < 0) continue;
-    int depth = 0;
-    for (int node = leaf_node[i]; parent[node] >= 0; node = parent[node]) ++depth;
-    lengths[i] = static_cast<uint8_t>(std::min(depth, 255));
+  // Depths from the root (the last merged node) down: parents come later.
+  std::vector<uint32_t> depth(2 * count - 1, 0);
+  for (size_t node = 2 * count - 2; node-- > 0;) depth[node] = depth[parent[node]] + 1;
+  for (size_t i = 0; i < count; ++i) {
+    lengths[leaves[i].second] = static_cast<uint8_t>(std::min<uint32_t>(depth[i], 255));
   }
   return lengths;
 }

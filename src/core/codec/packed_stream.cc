@@ -1,6 +1,7 @@
 #include "codec/packed_stream.h"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "codec/huffman.h"
@@ -80,46 +81,108 @@ void WriteBits(absl::Span<const uint64_t> values, int width, std::string* out) {
 
 }  // namespace
 
-void PutPacked(absl::Span<const uint64_t> values, std::string* out) {
+namespace {
+
+// What planning needs to know about a stream, from one pass.
+struct Histogram {
+  std::vector<uint64_t> small = std::vector<uint64_t>(256, 0);  // counts of values < 256
+  std::vector<uint64_t> large;                                  // the values >= 256
   uint64_t max = 0;
-  size_t varint_size = 1;
-  std::vector<uint64_t> small_hist(256, 0);
-  std::vector<uint64_t> large;
+  size_t varint_size = 1;  // kVarint's exact size, mode byte included
+};
+
+Histogram MakeHistogram(absl::Span<const uint64_t> values) {
+  Histogram h;
   for (uint64_t v : values) {
-    max = std::max(max, v);
-    varint_size += VarintLength(v);
+    h.max = std::max(h.max, v);
+    h.varint_size += VarintLength(v);
     if (v < 256) {
-      ++small_hist[v];
+      ++h.small[v];
     } else {
-      large.push_back(v);
+      h.large.push_back(v);
     }
   }
-  if (max == 0) {
+  return h;
+}
+
+size_t BitsSize(const Histogram& h, size_t n) { return 2 + (n * BitWidth(h.max) + 7) / 8; }
+
+// The Huffman alphabet size worth building, chosen by an entropy estimate of
+// each candidate's size (building a code per candidate cost more than the
+// rest of the encoding), or 0 when Huffman cannot win. Candidates: a power
+// of two with larger values escaped, or every value literal when all are
+// small. *estimate gets the chosen one's estimated size in bytes.
+uint32_t ChooseAlphabet(const Histogram& h, size_t n, size_t* estimate) {
+  *estimate = SIZE_MAX;
+  // When most values need escaping (plain timestamps, say), Huffman cannot win.
+  if (n < 16 || h.large.size() * 2 > n) return 0;
+  // Prefix sums over the values 0..255 in order: counts, and c * log2(c),
+  // so that each alphabet's entropy is O(1): with E values escaped,
+  // bits = N log2 N - sum_{v < K-1} c_v log2 c_v - E log2 E.
+  double c_log_c[257];
+  uint64_t counts[257];
+  c_log_c[0] = 0;
+  counts[0] = 0;
+  for (int v = 0; v < 256; ++v) {
+    const uint64_t c = h.small[v];
+    c_log_c[v + 1] = c_log_c[v] + (c > 1 ? static_cast<double>(c) * std::log2(static_cast<double>(c)) : 0);
+    counts[v + 1] = counts[v] + c;
+  }
+  const double total = static_cast<double>(n);
+  const double n_log_n = total * std::log2(total);
+  uint32_t best = 0;
+  const auto consider = [&](uint32_t alphabet) {
+    const uint32_t escape = alphabet - 1;
+    const uint64_t escaped = n - counts[escape];
+    double bits = n_log_n - c_log_c[escape] -
+                  (escaped > 1 ? static_cast<double>(escaped) * std::log2(static_cast<double>(escaped)) : 0);
+    // Huffman spends at least one bit per value.
+    bits = std::max(bits, total);
+    size_t overflow = 0;
+    for (uint32_t v = escape; v < 256; ++v) overflow += h.small[v] * VarintLength(v - escape);
+    for (uint64_t v : h.large) overflow += VarintLength(v - escape);
+    const size_t size = 1 + VarintLength(alphabet) + (alphabet + 1) / 2 + VarintLength(overflow) +
+                        overflow + static_cast<size_t>(bits / 8) + 1;
+    if (size < *estimate) {
+      *estimate = size;
+      best = alphabet;
+    }
+  };
+  for (uint32_t alphabet : {4u, 8u, 16u, 32u, 64u, 128u, 256u}) {
+    if (alphabet >= h.max + 2) break;
+    consider(alphabet);
+  }
+  if (h.max <= 254) consider(static_cast<uint32_t>(h.max + 2));
+  return best;
+}
+
+}  // namespace
+
+size_t EstimatePackedSize(absl::Span<const uint64_t> values) {
+  const Histogram h = MakeHistogram(values);
+  if (h.max == 0) return 1;
+  size_t huffman;
+  ChooseAlphabet(h, values.size(), &huffman);
+  return std::min({BitsSize(h, values.size()), h.varint_size, huffman});
+}
+
+void PutPacked(absl::Span<const uint64_t> values, std::string* out) {
+  const Histogram h = MakeHistogram(values);
+  if (h.max == 0) {
     out->push_back(static_cast<char>(PackMode::kZero));
     return;
   }
-  const int width = BitWidth(max);
-  const size_t bits_size = 2 + (values.size() * width + 7) / 8;
-
-  // Alphabet sizes worth trying: all values literal when they are small, or
-  // a power of two with the rest escaped. When most values need escaping
-  // (plain timestamps, say), Huffman cannot win and planning it would cost
-  // more than the rest of the encoding, so it is not tried.
+  const size_t bits_size = BitsSize(h, values.size());
   HuffmanPlan best;
-  if (values.size() >= 16 && large.size() * 2 <= values.size()) {
-    for (uint32_t alphabet : {4u, 8u, 16u, 32u, 64u, 128u, 256u}) {
-      if (alphabet >= max + 2) break;
-      HuffmanPlan plan = PlanHuffman(alphabet, small_hist, large);
-      if (plan.size < best.size) best = std::move(plan);
-    }
-    if (max <= 254) {
-      HuffmanPlan plan = PlanHuffman(static_cast<uint32_t>(max + 2), small_hist, large);
-      if (plan.size < best.size) best = std::move(plan);
-    }
+  size_t estimate;
+  const uint32_t alphabet = ChooseAlphabet(h, values.size(), &estimate);
+  // The estimate is a lower bound: only build the code when it could win.
+  if (alphabet != 0 && estimate < std::min(bits_size, h.varint_size)) {
+    best = PlanHuffman(alphabet, h.small, h.large);
   }
-  if (bits_size <= varint_size && bits_size <= best.size) {
-    WriteBits(values, width, out);
-  } else if (varint_size <= best.size) {
+  if (bits_size <= h.varint_size && bits_size <= best.size) {
+    WriteBits(values, BitWidth(h.max), out);
+  } else if (h.varint_size <= best.size) {
     out->push_back(static_cast<char>(PackMode::kVarint));
     for (uint64_t v : values) PutVarint(out, v);
   } else {

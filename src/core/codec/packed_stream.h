@@ -1,7 +1,7 @@
 // Packed streams of unsigned 64-bit integers: the back end shared by every
 // integer-producing codec (deltas, delta-of-deltas, zigzag values, dictionary
-// indices). PutPacked measures each mode and keeps the smallest; the layout
-// of each mode is in block_format.h.
+// indices). PutPacked sizes each mode and keeps the smallest; the layout of
+// each mode is in block_format.h.
 //
 // Decoding hands each value to a sink in order (ForEachPacked), so codecs
 // fuse their transform (prefix sums, scaling) into the decode loop instead of
@@ -23,8 +23,14 @@
 
 namespace tsdb {
 
-// Appends the smallest packed encoding of values to out.
+// Appends a packed encoding of values to out: the smallest of kBits and
+// kVarint (exact sizes) and kHuffman with the alphabet an entropy estimate
+// picks (one code built, not one per candidate alphabet).
 void PutPacked(absl::Span<const uint64_t> values, std::string* out);
+// About PutPacked's size in bytes (exact for kBits and kVarint, an entropy
+// estimate for kHuffman), without encoding: for codecs choosing between
+// streams.
+size_t EstimatePackedSize(absl::Span<const uint64_t> values);
 
 // Decodes exactly `count` values, calling sink(uint64_t) for each in order.
 // A packed stream is always the last field of its payload: this consumes
