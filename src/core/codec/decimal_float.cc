@@ -61,35 +61,41 @@ int MinScale(double v) {
 bool PutDecimalFloat(absl::Span<const double> values, std::string* out) {
   const size_t m = values.size();
   const size_t max_exceptions = m / 4;
-  // Cheap probe: random doubles fail every scale, so give up early.
-  const size_t probe = std::min<size_t>(m, 16);
-  size_t probe_failures = 0;
-  for (size_t i = 0; i < probe; ++i) probe_failures += MinScale(values[i]) < 0;
-  if (probe_failures > probe / 4) return false;
-
-  int scale = 0;
-  size_t exceptions = 0;
-  std::vector<int8_t> scales(m);
-  for (size_t i = 0; i < m; ++i) {
-    scales[i] = static_cast<int8_t>(MinScale(values[i]));
-    if (scales[i] < 0) {
-      if (++exceptions > max_exceptions) return false;
-    } else {
-      scale = std::max<int>(scale, scales[i]);
-    }
-  }
-  // A value exact at its own scale may overflow 2^53 at the shared one.
   std::vector<int64_t> ints(m);
-  std::vector<uint8_t> is_exception(m, 0);
-  int64_t prev = 0;
-  exceptions = 0;
-  for (size_t i = 0; i < m; ++i) {
-    if (scales[i] < 0 || !ScaledInt(values[i], scale, &ints[i])) {
-      is_exception[i] = 1;
-      ints[i] = prev;  // a zero delta costs least
-      if (++exceptions > max_exceptions) return false;
+  std::vector<uint8_t> is_exception;  // empty: no exceptions
+  size_t exceptions = 0;
+  int scale = 0;
+  // Fast path: every value an integer (counters, TSBS's fields): scale 0
+  // and no exceptions, known after one pass.
+  bool integers = true;
+  for (size_t i = 0; i < m && integers; ++i) integers = ScaledInt(values[i], 0, &ints[i]);
+  if (!integers) {
+    // Cheap probe: random doubles fail every scale, so give up early.
+    const size_t probe = std::min<size_t>(m, 16);
+    size_t probe_failures = 0;
+    for (size_t i = 0; i < probe; ++i) probe_failures += MinScale(values[i]) < 0;
+    if (probe_failures > probe / 4) return false;
+    std::vector<int8_t> scales(m);
+    for (size_t i = 0; i < m; ++i) {
+      scales[i] = static_cast<int8_t>(MinScale(values[i]));
+      if (scales[i] < 0) {
+        if (++exceptions > max_exceptions) return false;
+      } else {
+        scale = std::max<int>(scale, scales[i]);
+      }
     }
-    prev = ints[i];
+    // A value exact at its own scale may overflow 2^53 at the shared one.
+    is_exception.assign(m, 0);
+    int64_t prev = 0;
+    exceptions = 0;
+    for (size_t i = 0; i < m; ++i) {
+      if (scales[i] < 0 || !ScaledInt(values[i], scale, &ints[i])) {
+        is_exception[i] = 1;
+        ints[i] = prev;  // a zero delta costs least
+        if (++exceptions > max_exceptions) return false;
+      }
+      prev = ints[i];
+    }
   }
 
   // Deltas suit random walks; plain values suit series that jump around a
@@ -101,22 +107,24 @@ bool PutDecimalFloat(absl::Span<const double> values, std::string* out) {
     deltas[i - 1] = ZigZagEncode(static_cast<int64_t>(static_cast<uint64_t>(ints[i]) -
                                                       static_cast<uint64_t>(ints[i - 1])));
   }
-  const bool use_plain = EstimatePackedSize(zigzag) <
-                         VarintLength(zigzag[0]) + EstimatePackedSize(deltas);
+  const PackedStats plain_stats = AnalyzePacked(zigzag);
+  const PackedStats delta_stats = AnalyzePacked(deltas);
+  const bool use_plain = EstimatePackedSize(plain_stats) <
+                         VarintLength(zigzag[0]) + EstimatePackedSize(delta_stats);
   out->push_back(static_cast<char>(scale | (use_plain ? kDecimalPlainFlag : 0)));
   PutVarint(out, exceptions);
   size_t last = 0;
-  for (size_t i = 0; i < m; ++i) {
+  for (size_t i = 0; i < m && exceptions > 0; ++i) {
     if (!is_exception[i]) continue;
     PutVarint(out, i - last);
     PutFixed64(out, Bits(values[i]));
     last = i;
   }
   if (use_plain) {
-    PutPacked(zigzag, out);
+    PutPacked(zigzag, plain_stats, out);
   } else {
     PutZigZagVarint(out, ints[0]);
-    PutPacked(deltas, out);
+    PutPacked(deltas, delta_stats, out);
   }
   return true;
 }

@@ -83,63 +83,64 @@ void WriteBits(absl::Span<const uint64_t> values, int width, std::string* out) {
 
 namespace {
 
-// What planning needs to know about a stream, from one pass.
-struct Histogram {
-  std::vector<uint64_t> small = std::vector<uint64_t>(256, 0);  // counts of values < 256
-  std::vector<uint64_t> large;                                  // the values >= 256
+PackedStats MakeStats(absl::Span<const uint64_t> values) {
+  PackedStats h;
+  h.count = values.size();
+  h.small.assign(256, 0);
   uint64_t max = 0;
-  size_t varint_size = 1;  // kVarint's exact size, mode byte included
-};
-
-Histogram MakeHistogram(absl::Span<const uint64_t> values) {
-  Histogram h;
   for (uint64_t v : values) {
-    h.max = std::max(h.max, v);
-    h.varint_size += VarintLength(v);
+    max = std::max(max, v);
     if (v < 256) {
       ++h.small[v];
     } else {
       h.large.push_back(v);
     }
   }
+  h.max = max;
+  h.varint_size = 1 + h.small_count_below(128);
+  h.varint_size += 2 * (h.count - h.large.size() - h.small_count_below(128));
+  for (uint64_t v : h.large) h.varint_size += VarintLength(v);
   return h;
 }
 
-size_t BitsSize(const Histogram& h, size_t n) { return 2 + (n * BitWidth(h.max) + 7) / 8; }
+size_t BitsSize(const PackedStats& h) { return 2 + (h.count * BitWidth(h.max) + 7) / 8; }
 
 // The Huffman alphabet size worth building, chosen by an entropy estimate of
 // each candidate's size (building a code per candidate cost more than the
 // rest of the encoding), or 0 when Huffman cannot win. Candidates: a power
 // of two with larger values escaped, or every value literal when all are
 // small. *estimate gets the chosen one's estimated size in bytes.
-uint32_t ChooseAlphabet(const Histogram& h, size_t n, size_t* estimate) {
+uint32_t ChooseAlphabet(const PackedStats& h, size_t* estimate) {
   *estimate = SIZE_MAX;
+  const size_t n = h.count;
   // When most values need escaping (plain timestamps, say), Huffman cannot win.
   if (n < 16 || h.large.size() * 2 > n) return 0;
-  // Prefix sums over the values 0..255 in order: counts, and c * log2(c),
+  // Prefix sums over the values 0..top-1 in order: counts, and c * log2(c),
   // so that each alphabet's entropy is O(1): with E values escaped,
   // bits = N log2 N - sum_{v < K-1} c_v log2 c_v - E log2 E.
+  const uint32_t top = static_cast<uint32_t>(std::min<uint64_t>(256, h.max + 1));
   double c_log_c[257];
   uint64_t counts[257];
   c_log_c[0] = 0;
   counts[0] = 0;
-  for (int v = 0; v < 256; ++v) {
+  for (uint32_t v = 0; v < top; ++v) {
     const uint64_t c = h.small[v];
-    c_log_c[v + 1] = c_log_c[v] + (c > 1 ? static_cast<double>(c) * std::log2(static_cast<double>(c)) : 0);
+    c_log_c[v + 1] =
+        c_log_c[v] + (c > 1 ? static_cast<double>(c) * std::log2(static_cast<double>(c)) : 0);
     counts[v + 1] = counts[v] + c;
   }
   const double total = static_cast<double>(n);
   const double n_log_n = total * std::log2(total);
   uint32_t best = 0;
   const auto consider = [&](uint32_t alphabet) {
-    const uint32_t escape = alphabet - 1;
-    const uint64_t escaped = n - counts[escape];
-    double bits = n_log_n - c_log_c[escape] -
-                  (escaped > 1 ? static_cast<double>(escaped) * std::log2(static_cast<double>(escaped)) : 0);
-    // Huffman spends at least one bit per value.
-    bits = std::max(bits, total);
+    const uint32_t escape = alphabet - 1;  // < top: alphabet <= max + 2
+    const uint64_t escaped = n - counts[std::min(escape, top)];
+    double bits = n_log_n - c_log_c[std::min(escape, top)] -
+                  (escaped > 1 ? static_cast<double>(escaped) * std::log2(static_cast<double>(escaped))
+                               : 0);
+    bits = std::max(bits, total);  // Huffman spends at least one bit per value
     size_t overflow = 0;
-    for (uint32_t v = escape; v < 256; ++v) overflow += h.small[v] * VarintLength(v - escape);
+    for (uint32_t v = escape; v < top; ++v) overflow += h.small[v] * VarintLength(v - escape);
     for (uint64_t v : h.large) overflow += VarintLength(v - escape);
     const size_t size = 1 + VarintLength(alphabet) + (alphabet + 1) / 2 + VarintLength(overflow) +
                         overflow + static_cast<size_t>(bits / 8) + 1;
@@ -158,25 +159,35 @@ uint32_t ChooseAlphabet(const Histogram& h, size_t n, size_t* estimate) {
 
 }  // namespace
 
-size_t EstimatePackedSize(absl::Span<const uint64_t> values) {
-  const Histogram h = MakeHistogram(values);
-  if (h.max == 0) return 1;
+uint64_t PackedStats::small_count_below(uint32_t limit) const {
+  uint64_t n = 0;
+  for (uint32_t v = 0; v < limit && v <= max && v < 256; ++v) n += small[v];
+  return n;
+}
+
+PackedStats AnalyzePacked(absl::Span<const uint64_t> values) { return MakeStats(values); }
+
+size_t EstimatePackedSize(const PackedStats& stats) {
+  if (stats.max == 0) return 1;
   size_t huffman;
-  ChooseAlphabet(h, values.size(), &huffman);
-  return std::min({BitsSize(h, values.size()), h.varint_size, huffman});
+  ChooseAlphabet(stats, &huffman);
+  return std::min({BitsSize(stats), stats.varint_size, huffman});
 }
 
 void PutPacked(absl::Span<const uint64_t> values, std::string* out) {
-  const Histogram h = MakeHistogram(values);
+  PutPacked(values, MakeStats(values), out);
+}
+
+void PutPacked(absl::Span<const uint64_t> values, const PackedStats& h, std::string* out) {
   if (h.max == 0) {
     out->push_back(static_cast<char>(PackMode::kZero));
     return;
   }
-  const size_t bits_size = BitsSize(h, values.size());
+  const size_t bits_size = BitsSize(h);
   HuffmanPlan best;
   size_t estimate;
-  const uint32_t alphabet = ChooseAlphabet(h, values.size(), &estimate);
-  // The estimate is a lower bound: only build the code when it could win.
+  const uint32_t alphabet = ChooseAlphabet(h, &estimate);
+  // The estimate is about a lower bound: only build the code when it could win.
   if (alphabet != 0 && estimate < std::min(bits_size, h.varint_size)) {
     best = PlanHuffman(alphabet, h.small, h.large);
   }

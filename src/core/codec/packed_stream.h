@@ -27,10 +27,23 @@ namespace tsdb {
 // kVarint (exact sizes) and kHuffman with the alphabet an entropy estimate
 // picks (one code built, not one per candidate alphabet).
 void PutPacked(absl::Span<const uint64_t> values, std::string* out);
+// What PutPacked learns about a stream in one pass: codecs choosing
+// between streams analyse each, compare estimates and write the winner
+// without a second pass.
+struct PackedStats {
+  size_t count = 0;
+  uint64_t max = 0;
+  std::vector<uint64_t> small;  // counts of the values 0..255
+  std::vector<uint64_t> large;  // the values >= 256
+  size_t varint_size = 0;       // kVarint's exact size, mode byte included
+  uint64_t small_count_below(uint32_t limit) const;
+};
+PackedStats AnalyzePacked(absl::Span<const uint64_t> values);
 // About PutPacked's size in bytes (exact for kBits and kVarint, an entropy
-// estimate for kHuffman), without encoding: for codecs choosing between
-// streams.
-size_t EstimatePackedSize(absl::Span<const uint64_t> values);
+// estimate for kHuffman).
+size_t EstimatePackedSize(const PackedStats& stats);
+// PutPacked with the stats of `values` already taken.
+void PutPacked(absl::Span<const uint64_t> values, const PackedStats& stats, std::string* out);
 
 // Decodes exactly `count` values, calling sink(uint64_t) for each in order.
 // A packed stream is always the last field of its payload: this consumes
