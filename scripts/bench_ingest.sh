@@ -137,31 +137,34 @@ target_heap_wide_noindex() {
 # The tsdb table (hostname-in-table form). COPY writes runs of rows per
 # series straight into blocks; the finish step compresses whatever stayed
 # hot and vacuums the hot store, so bytes/row is the compressed size.
-target_tsdb() {
-  case "$1" in
+target_tsdb() { tsdb_target tsbs_tsdb on "$1"; }
+
+# The same with tsdb.copy_into_blocks off: COPY lands every row in the hot
+# store and the finish step compresses them all (its speed goes to stderr:
+# the compress figure of the README).
+target_tsdb_hot() { tsdb_target tsbs_tsdb_hot off "$1"; }
+
+# tsdb_target SCHEMA COPY_INTO_BLOCKS ACTION
+tsdb_target() {
+  case "$3" in
     create)
-      psql_db -c "CREATE EXTENSION IF NOT EXISTS tsdb" -c "ALTER DATABASE $db RESET tsdb.copy_into_blocks" >/dev/null
-      create_wide_table tsbs_tsdb "USING tsdb"
+      create_tsdb_extension
+      psql_db -c "ALTER DATABASE $db SET tsdb.copy_into_blocks = $2" >/dev/null
+      create_wide_table "$1" "USING tsdb"
       ;;
     format) echo wide ;;
-    table) echo tsbs_tsdb.cpu ;;
-    finish) compress_and_vacuum tsbs_tsdb.cpu ;;
+    table) echo "$1.cpu" ;;
+    finish) compress_and_vacuum "$1.cpu" ;;
   esac
 }
 
-# The same with tsdb.copy_into_blocks off: COPY lands every row in the hot
-# store and the finish step compresses them all (its speed goes to stderr
-# and is the compress figure of the README).
-target_tsdb_hot() {
-  case "$1" in
-    create)
-      psql_db -c "CREATE EXTENSION IF NOT EXISTS tsdb" -c "ALTER DATABASE $db SET tsdb.copy_into_blocks = off" >/dev/null
-      create_wide_table tsbs_tsdb_hot "USING tsdb"
-      ;;
-    format) echo wide ;;
-    table) echo tsbs_tsdb_hot.cpu ;;
-    finish) compress_and_vacuum tsbs_tsdb_hot.cpu ;;
-  esac
+# The extension, with its shared internal relations compacted: rows of an
+# earlier run's tables are dead there, and reusing their space would hide
+# this run's growth.
+create_tsdb_extension() {
+  psql_db -c "CREATE EXTENSION IF NOT EXISTS tsdb" >/dev/null
+  psql_db -c "DROP SCHEMA IF EXISTS tsbs_tsdb CASCADE" -c "DROP SCHEMA IF EXISTS tsbs_tsdb_hot CASCADE" \
+    -c "VACUUM FULL tsdb_internal.hot_rows" -c "VACUUM FULL tsdb_internal.blocks" >/dev/null
 }
 
 compress_and_vacuum() {
@@ -169,7 +172,7 @@ compress_and_vacuum() {
   start=$(now_us)
   moved=$(query "SELECT tsdb.compress('$1')")
   seconds=$(awk -v us=$(($(now_us) - start)) 'BEGIN { printf "%.2f", us / 1e6 }')
-  note "tsdb.compress: $moved rows in $seconds s ($(awk -v n="$moved" -v s="$seconds" 'BEGIN { printf "%.0f", s > 0 ? n / s : 0 }') rows/s)"
+  note "tsdb.compress: $moved rows in $seconds s ($(awk -v n="$moved" -v s="$seconds" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }') rows/s)"
   psql_db -c "VACUUM tsdb_internal.hot_rows" >/dev/null
 }
 
