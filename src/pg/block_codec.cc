@@ -19,19 +19,6 @@ namespace {
 
 using Kind = ColumnKind;
 
-// A by-reference datum holding `bytes`, palloc'd (PgCall).
-Datum DatumOfBytes(Form_pg_attribute attr, std::string_view bytes) {
-  if (attr->attlen == -1) {
-    struct varlena* v = static_cast<struct varlena*>(PgCall([&] { return palloc(VARHDRSZ + bytes.size()); }));
-    SET_VARSIZE(v, VARHDRSZ + bytes.size());
-    memcpy(VARDATA(v), bytes.data(), bytes.size());
-    return PointerGetDatum(v);
-  }
-  char* p = static_cast<char*>(PgCall([&] { return palloc(bytes.size()); }));
-  memcpy(p, bytes.data(), bytes.size());
-  return PointerGetDatum(p);
-}
-
 [[noreturn]] void Corrupt(Relation rel, const std::string& what) {
   throw SqlError(ERRCODE_DATA_CORRUPTED,
                  std::string("corrupt block in tsdb table \"") + RelationGetRelationName(rel) +
@@ -44,6 +31,18 @@ T* PallocArray(size_t n) {
 }
 
 }  // namespace
+
+Datum DatumOfBytes(int16 attlen, std::string_view bytes) {
+  if (attlen == -1) {
+    auto* v = static_cast<struct varlena*>(palloc(VARHDRSZ + bytes.size()));
+    SET_VARSIZE(v, VARHDRSZ + bytes.size());
+    memcpy(VARDATA(v), bytes.data(), bytes.size());
+    return PointerGetDatum(v);
+  }
+  char* p = static_cast<char*>(palloc(bytes.size()));
+  memcpy(p, bytes.data(), bytes.size());
+  return PointerGetDatum(p);
+}
 
 ColumnKind KindOf(Form_pg_attribute attr) {
   if (attr->attisdropped) return Kind::kDropped;
@@ -118,7 +117,7 @@ RowColumns DecodeBlock(Relation rel, TupleDesc desc, const char* data, size_t si
                            std::to_string(bytes.size()) + " bytes, the type " +
                            std::to_string(attr->attlen));
         }
-        entries[e] = DatumOfBytes(attr, bytes);
+        entries[e] = PgCall([&] { return DatumOfBytes(attr->attlen, bytes); });
       }
       for (size_t r = 0; r < rows; ++r) {
         nulls[r] = col.IsNull(r);

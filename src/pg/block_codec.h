@@ -7,6 +7,8 @@
 #ifndef TSDB_PG_BLOCK_CODEC_H_
 #define TSDB_PG_BLOCK_CODEC_H_
 
+#include <string_view>
+
 #include "pg/postgres_headers.h"
 
 extern "C" {
@@ -19,6 +21,12 @@ namespace tsdb::pg {
 // How an attribute is stored in a block (see above).
 enum class ColumnKind { kFloat8, kFloat4, kBool, kWord, kBytes, kDropped };
 ColumnKind KindOf(Form_pg_attribute attr);
+
+// A palloc'd by-reference datum of a type of length `attlen` holding
+// `bytes` as blocks store them: varlena contents (a header is added), a
+// cstring with its NUL, or a fixed-length image. Plain Postgres code
+// (palloc may raise): C++ callers use PgCall.
+Datum DatumOfBytes(int16 attlen, std::string_view bytes);
 
 // Columns of `rows` rows for the first `natts` attributes of `desc`:
 // values[a][r] and nulls[a][r]. All memory is palloc'd.

@@ -65,20 +65,6 @@ std::string_view ValueBytes(int16_t attlen, Datum d) {
   return std::string_view(DatumGetPointer(d), attlen);
 }
 
-// A palloc'd by-reference datum holding `bytes` (ValueBytes' inverse).
-// Plain Postgres code: call under PgCall.
-Datum DatumOfValueBytes(int16_t attlen, std::string_view bytes) {
-  if (attlen == -1) {
-    auto* v = static_cast<struct varlena*>(palloc(VARHDRSZ + bytes.size()));
-    SET_VARSIZE(v, VARHDRSZ + bytes.size());
-    memcpy(VARDATA(v), bytes.data(), bytes.size());
-    return PointerGetDatum(v);
-  }
-  char* p = static_cast<char*>(palloc(bytes.size()));
-  memcpy(p, bytes.data(), bytes.size());
-  return PointerGetDatum(p);
-}
-
 // One key column's value parsed back from a series key.
 struct KeyField {
   bool null = true;
@@ -369,7 +355,7 @@ void SeriesBatch::WriteBlock(Relation rel, Series* s) {
         key_nulls[k] = fields[k].null;
         key_values[k] = fields[k].null || kinds_[keys_[k] - 1] != ColumnKind::kBytes
                             ? fields[k].word
-                            : DatumOfValueBytes(attlens_[keys_[k] - 1], fields[k].bytes);
+                            : DatumOfBytes(attlens_[keys_[k] - 1], fields[k].bytes);
       }
       MemoryContextSwitchTo(scratch_);
       bytea* text = SeriesKeyText(static_cast<int>(keys_.size()), key_outputs_, key_values,
@@ -419,7 +405,7 @@ void SeriesBatch::WriteHotRows(Relation rel, Series* s) {
           const KeyField& f = fields[key_index_[a]];
           nulls[a] = f.null;
           if (!f.null) {
-            values[a] = kind == ColumnKind::kBytes ? DatumOfValueBytes(attlens_[a], f.bytes)
+            values[a] = kind == ColumnKind::kBytes ? DatumOfBytes(attlens_[a], f.bytes)
                                                    : f.word;
           }
         } else {
@@ -442,7 +428,7 @@ void SeriesBatch::WriteHotRows(Relation rel, Series* s) {
               break;
             case ColumnKind::kBytes: {
               const size_t begin = r == 0 ? 0 : c.values[r - 1];
-              values[a] = DatumOfValueBytes(
+              values[a] = DatumOfBytes(
                   attlens_[a], std::string_view(c.bytes.data() + begin, v - begin));
               break;
             }
