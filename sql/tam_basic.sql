@@ -118,7 +118,6 @@ VACUUM ANALYZE m;
 -- Operations tsdb tables refuse, with a message that says what to do.
 CREATE INDEX ON m (time);
 ALTER TABLE m ADD PRIMARY KEY (time);
-VACUUM FULL m;
 CLUSTER m;
 CREATE TEMP TABLE tmp_m (t timestamptz) USING tsdb;
 CREATE UNLOGGED TABLE unlogged_m (t timestamptz) USING tsdb;

@@ -71,16 +71,6 @@ void TsdbCopyData(Relation rel, const RelFileNode* newrnode) {
   });
 }
 
-void TsdbCopyForCluster(Relation old_table, Relation new_table, Relation old_index, bool use_sort,
-                        TransactionId oldest_xmin, TransactionId* xid_cutoff,
-                        MultiXactId* multi_cutoff, double* num_tuples, double* tups_vacuumed,
-                        double* tups_recently_dead) {
-  Guarded([&] {
-    Unsupported("VACUUM FULL and CLUSTER are not supported on tsdb tables yet",
-                "Use VACUUM: it reclaims the space of deleted rows.");
-  });
-}
-
 void TsdbVacuum(Relation rel, VacuumParams* params, BufferAccessStrategy bstrategy) {
   // The rows live in tsdb_internal's heaps, shared by every tsdb table:
   // VACUUM of a tsdb table vacuums them with the same options (they are

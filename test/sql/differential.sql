@@ -60,7 +60,12 @@ BEGIN
   RETURN col || (ARRAY[' < ', ' >= ', ' = ', ' <> '])[1 + floor(random() * 4)::int] || tsdb_test.random_literal(typ);
 END $$;
 
-CREATE OR REPLACE FUNCTION tsdb_test.differential(seed int, steps int) RETURNS text
+-- Runs `steps` random steps on tsdb_test.t and its twin tsdb_test.h,
+-- creating both with a random schema first if they do not exist (else the
+-- schema is read back from the catalog, so a caller can interleave
+-- statements that cannot run in a function, such as VACUUM:
+-- test/sh/differential_vacuum.sh). Returns 'ok' or the first difference.
+CREATE OR REPLACE FUNCTION tsdb_test.differential_steps(seed int, steps int) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
   all_types text[] := ARRAY['timestamptz', 'date', 'text', 'float8', 'int4', 'int8', 'bool', 'numeric', 'jsonb', 'bytea'];
@@ -80,18 +85,26 @@ DECLARE
 BEGIN
   -- Distinct seeds give distinct random sequences (setseed takes -1..1).
   PERFORM setseed(((seed::bigint * 2654435761) % 2000001 - 1000000) / 1000001.0);
-  DROP TABLE IF EXISTS tsdb_test.t, tsdb_test.h;
-  ncols := 2 + floor(random() * 5)::int;
-  FOR i IN 1..ncols LOOP
-    next_col := next_col + 1;
-    cols := cols || ('c' || next_col);
-    -- Half the schemas start with a time column, so COPY and compress write blocks.
-    types := types || CASE WHEN i = 1 AND random() < 0.5 THEN 'timestamptz'
-                           ELSE all_types[1 + floor(random() * array_length(all_types, 1))::int] END;
-  END LOOP;
-  sql := (SELECT string_agg(quote_ident(c) || ' ' || t, ', ') FROM unnest(cols, types) u(c, t));
-  EXECUTE format('CREATE TABLE tsdb_test.t (%s) USING tsdb', sql);
-  EXECUTE format('CREATE TABLE tsdb_test.h (%s)', sql);
+  IF to_regclass('tsdb_test.t') IS NOT NULL THEN
+    SELECT array_agg(a.attname::text ORDER BY a.attnum), array_agg(t.typname::text ORDER BY a.attnum),
+           max(substr(a.attname, 2)::int)
+      INTO cols, types, next_col
+      FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+     WHERE a.attrelid = 'tsdb_test.t'::regclass AND a.attnum > 0 AND NOT a.attisdropped;
+  ELSE
+    DROP TABLE IF EXISTS tsdb_test.h;
+    ncols := 2 + floor(random() * 5)::int;
+    FOR i IN 1..ncols LOOP
+      next_col := next_col + 1;
+      cols := cols || ('c' || next_col);
+      -- Half the schemas start with a time column, so COPY and compress write blocks.
+      types := types || CASE WHEN i = 1 AND random() < 0.5 THEN 'timestamptz'
+                             ELSE all_types[1 + floor(random() * array_length(all_types, 1))::int] END;
+    END LOOP;
+    sql := (SELECT string_agg(quote_ident(c) || ' ' || t, ', ') FROM unnest(cols, types) u(c, t));
+    EXECUTE format('CREATE TABLE tsdb_test.t (%s) USING tsdb', sql);
+    EXECUTE format('CREATE TABLE tsdb_test.h (%s)', sql);
+  END IF;
   FOR step IN 1..steps LOOP
     what := 'rolled back delete';
     op := random();
@@ -160,6 +173,18 @@ BEGIN
       RETURN format('seed %s step %s: %s rows differ after: %s', seed, step, diff, coalesce(sql, what));
     END IF;
   END LOOP;
-  DROP TABLE tsdb_test.t, tsdb_test.h;
   RETURN 'ok';
+END $$;
+
+-- One random schema and `steps` random steps, from fresh tables; the
+-- tables are dropped afterwards.
+CREATE OR REPLACE FUNCTION tsdb_test.differential(seed int, steps int) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  result text;
+BEGIN
+  DROP TABLE IF EXISTS tsdb_test.t, tsdb_test.h;
+  result := tsdb_test.differential_steps(seed, steps);
+  DROP TABLE tsdb_test.t, tsdb_test.h;
+  RETURN result;
 END $$;
