@@ -1,5 +1,6 @@
 // tsdb.compress(tbl, older_than): hot rows older than now() - older_than
-// (all of them for NULL) become compressed blocks, one series at a time.
+// (all of them for NULL) become compressed blocks, one series at a time;
+// blocks with deleted rows are rewritten without them.
 //
 // Under ExclusiveLock (readers go on, writers and row lockers wait), with a
 // snapshot taken after the lock: every visible hot row that qualifies is
@@ -10,6 +11,7 @@
 #include "pg/guard.h"
 #include "pg/hot_store.h"
 #include "pg/internal_catalog.h"
+#include "pg/block_store.h"
 #include "pg/metapage.h"
 #include "pg/table_layout.h"
 
@@ -37,6 +39,84 @@ void DeleteHotRows(Relation hot, absl::Span<const ItemPointerData> tids) {
       simple_heap_delete(hot, const_cast<ItemPointer>(&tid));
     }
   });
+}
+
+// Blocks with deleted rows: their live rows go through the batch again
+// (merged with the series' hot rows into fuller blocks) and the block tuple
+// is deleted, so the next VACUUM reclaims the deleted rows' space. Safe for
+// the same reason moving hot rows is: under ExclusiveLock no statement
+// holds a TID of the table, and a REPEATABLE READ transaction that read the
+// old block gets a serialization failure if it then writes the row.
+// Returns the blocks rewritten.
+int64 RewriteBlocksWithDeletedRows(Relation rel, Snapshot snapshot, int64 storage_id,
+                                   SeriesBatch* batch) {
+  Relation blocks = nullptr;
+  SysScanDesc scan = nullptr;
+  MemoryContext block_context = nullptr;
+  TupleDesc desc = RelationGetDescr(rel);
+  PgCall([&] {
+    blocks = table_open(BlocksRelid(), RowExclusiveLock);
+    ScanKeyData key;
+    ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(storage_id));
+    scan = systable_beginscan(blocks, BlocksIndexRelid(), true, snapshot, 1, &key);
+    block_context = AllocSetContextCreate(CurrentMemoryContext, "tsdb compress block",
+                                          ALLOCSET_DEFAULT_SIZES);
+  });
+  Datum* values = static_cast<Datum*>(PgCall([&] { return palloc(sizeof(Datum) * desc->natts); }));
+  bool* nulls = static_cast<bool*>(PgCall([&] { return palloc(sizeof(bool) * desc->natts); }));
+  int64 rewritten = 0;
+  for (;;) {
+    HeapTuple block = nullptr;
+    DeletedRows deleted;
+    const char* payload = nullptr;
+    size_t payload_size = 0;
+    PgCall([&] {
+      CHECK_FOR_INTERRUPTS();
+      MemoryContextReset(block_context);
+      // In the scan's context: btree allocates its killed-items list lazily
+      // there, and block_context is reset per block.
+      HeapTuple found = systable_getnext(scan);
+      MemoryContext caller = MemoryContextSwitchTo(block_context);
+      if (found != nullptr) {
+        block = heap_copytuple(found);
+        deleted = DeletedRowsOf(blocks, block);
+        if (deleted.bits != nullptr) {
+          bool isnull;
+          bytea* data = DatumGetByteaPP(heap_getattr(block, kBlocksPayload, RelationGetDescr(blocks), &isnull));
+          payload = VARDATA_ANY(data);
+          payload_size = VARSIZE_ANY_EXHDR(data);
+        }
+      }
+      MemoryContextSwitchTo(caller);
+    });
+    if (block == nullptr) break;
+    if (deleted.bits == nullptr) continue;
+    MemoryContext caller = MemoryContextSwitchTo(block_context);
+    const RowColumns columns = DecodeBlock(rel, desc, payload, payload_size);
+    MemoryContextSwitchTo(caller);
+    for (int r = 0; r < columns.rows; ++r) {
+      if (deleted.Contains(r)) continue;
+      for (int a = 0; a < columns.natts; ++a) {
+        values[a] = columns.values[a][r];
+        nulls[a] = columns.nulls[a][r];
+      }
+      // Columns added after the block was written: their "missing" values.
+      for (int a = columns.natts; a < desc->natts; ++a) {
+        PgCall([&] { values[a] = getmissingattr(desc, a + 1, &nulls[a]); });
+      }
+      batch->Add(rel, values, nulls, nullptr);
+    }
+    PgCall([&] { simple_heap_delete(blocks, &block->t_self); });
+    ++rewritten;
+  }
+  PgCall([&] {
+    systable_endscan(scan);
+    table_close(blocks, RowExclusiveLock);
+    MemoryContextDelete(block_context);
+    pfree(values);
+    pfree(nulls);
+  });
+  return rewritten;
 }
 
 int64 Compress(Oid relid, bool all, TimestampTz cutoff) {
@@ -90,6 +170,7 @@ int64 Compress(Oid relid, bool all, TimestampTz cutoff) {
       batch.Add(rel, slot->tts_values, slot->tts_isnull, &hot_tuple->t_self);
       ++moved;
     }
+    RewriteBlocksWithDeletedRows(rel, snapshot, storage_id, &batch);
     batch.Flush(rel, 1);
   }
   PgCall([&] {
