@@ -1,6 +1,7 @@
 // Module initialisation: one Init call per concept, as pgvector does.
+#include "pg/guard.h"  // first: C++ headers before Postgres's
+#include "pg/block_delete.h"
 #include "pg/fault_injection.h"
-#include "pg/guard.h"
 
 namespace tsdb::pg {
 void InitStorageCleanup();  // storage_cleanup.cc
@@ -16,6 +17,7 @@ void _PG_init(void) {
     tsdb::pg::DefineFaultInjectionGuc();
     tsdb::pg::InitStorageCleanup();
     tsdb::pg::InitBulkInsert();
+    tsdb::pg::InitBlockDelete();
   });
 }
 }

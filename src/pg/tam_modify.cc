@@ -14,6 +14,7 @@ extern "C" {
 #include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "access/xact.h"
 #include "catalog/index.h"
 #include "executor/tuptable.h"
 #include "storage/bufmgr.h"
@@ -90,6 +91,21 @@ TM_Result DeleteBlockRow(Relation rel, ItemPointer tid, CommandId cid, Snapshot 
   }
   HeapTuple old_copy = heap_copytuple(&old);
   ReleaseBuffer(buffer);
+  if (TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(old_copy->t_data)) &&
+      HeapTupleHeaderGetCmin(old_copy->t_data) == cid) {
+    // A version this very command made (EvalPlanQual leads here from an
+    // older one, through LockBlockRow): invisible to the command, so
+    // heap_update refuses it; set the bit in place, as below.
+    TM_Result result = DeleteInOwnVersion(blocks, block_tid, row);
+    if (result != TM_Ok) {
+      tmfd->ctid = *tid;
+      tmfd->xmax = GetCurrentTransactionId();
+      tmfd->cmax = cid;
+    }
+    heap_freetuple(old_copy);
+    table_close(blocks, RowExclusiveLock);
+    return result;
+  }
   HeapTuple new_tuple = BlockTupleWithRowDeleted(blocks, old_copy, row);
   LockTupleMode lockmode;
   TM_Result result = heap_update(blocks, &block_tid, new_tuple, cid, crosscheck, wait, tmfd,
@@ -134,9 +150,29 @@ TM_Result LockBlockRow(Relation rel, ItemPointer tid, Snapshot snapshot, TupleTa
   if (!TableTidToBlockRow(tid, &block_tid, &row)) return TM_Invisible;
   Relation blocks = table_open(BlocksRelid(), RowShareLock);
   TupleTableSlot* block_slot = table_slot_create(blocks, nullptr);
+  const ItemPointerData first_tid = block_tid;
   TM_Result result = table_tuple_lock(blocks, &block_tid, snapshot, block_slot, cid, mode,
                                       wait_policy, flags, tmfd);
   BlockRowTid(&block_tid, row, tid);
+  if (result == TM_SelfModified && tmfd->cmax == cid) {
+    // The update chain ends in a version this very command made, deleting
+    // another row of the block after a concurrent change (EvalPlanQual of
+    // a multi-row DELETE or UPDATE). Unless the row is deleted there too,
+    // that version is the row's newest: return it, so the executor rechecks
+    // and deletes the row (in place, DeleteBlockRow) instead of skipping it.
+    HeapTuple newest = NewestBlockVersion(blocks, first_tid);
+    if (!BlockRowDeleted(blocks, newest, row)) {
+      RowColumns columns = DecodeBlockTuple(rel, slot->tts_tupleDescriptor, blocks, newest);
+      StoreBlockRow(rel, newest, columns, row, slot);
+      BlockRowTid(&newest->t_self, row, tid);
+      tmfd->traversed = true;
+      result = TM_Ok;
+    }
+    heap_freetuple(newest);
+    ExecDropSingleTupleTableSlot(block_slot);
+    table_close(blocks, RowShareLock);
+    return result;
+  }
   if (result == TM_Ok) {
     bool should_free;
     HeapTuple block_tuple = ExecFetchSlotHeapTuple(block_slot, false, &should_free);

@@ -2,6 +2,7 @@
 // table's storage, read through the hot_rows index on storage id with the
 // scan's snapshot.
 #include "pg/guard.h"  // first: C++ headers before Postgres's
+#include "pg/block_delete.h"
 #include "pg/block_store.h"
 #include "pg/hot_store.h"
 #include "pg/internal_catalog.h"
@@ -71,8 +72,11 @@ void EndScans(TsdbScanDescData* scan) {
 // Moves to the next block, decoded for the columns of `desc`; false after
 // the last.
 bool NextBlock(TsdbScanDescData* scan, TupleDesc desc) {
-  HeapTuple tuple = systable_getnext(scan->block_scan);
-  if (tuple == nullptr) return false;
+  HeapTuple tuple;
+  do {
+    tuple = systable_getnext(scan->block_scan);
+    if (tuple == nullptr) return false;
+  } while (BlockDeletedWholeByThisCommand(&tuple->t_self));
   MemoryContextReset(scan->block_context);
   MemoryContext caller = MemoryContextSwitchTo(scan->block_context);
   scan->block_tuple = heap_copytuple(tuple);
