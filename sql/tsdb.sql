@@ -137,6 +137,7 @@ GRANT SELECT ON tsdb.tables TO PUBLIC;
 -- payload is a block (include/tsdb/block_format.h); `deleted` is a bitmap of
 -- the block's rows deleted since (NULL: none), so a DELETE updates this small
 -- row and never rewrites the payload (TOAST keeps the unchanged value).
+CREATE SEQUENCE tsdb_internal.block_id_seq;
 CREATE TABLE tsdb_internal.blocks (
   storage_id bigint NOT NULL,
   series_key bytea NOT NULL,
@@ -144,10 +145,22 @@ CREATE TABLE tsdb_internal.blocks (
   max_time bigint NOT NULL,
   row_count integer NOT NULL,
   deleted bytea,
-  payload bytea NOT NULL
+  payload bytea NOT NULL,
+  block_id bigint NOT NULL  -- the same in every version of the block tuple
 );
 ALTER TABLE tsdb_internal.blocks ALTER COLUMN payload SET STORAGE EXTERNAL;
 CREATE INDEX blocks_storage_series_idx ON tsdb_internal.blocks (storage_id, series_key, min_time);
+
+-- Rows an UPDATE moved out of a block into the hot store, and where to: a
+-- session waiting on the old row follows this to the new version, as heap's
+-- update chains let it (src/pg/tam_modify.cc). Entries go with the block.
+CREATE TABLE tsdb_internal.moved_rows (
+  storage_id bigint NOT NULL,
+  block_id bigint NOT NULL,
+  row_index integer NOT NULL,
+  hot_tid tid NOT NULL
+);
+CREATE INDEX moved_rows_block_idx ON tsdb_internal.moved_rows (storage_id, block_id, row_index);
 
 -- Moves hot rows older than now() - older_than (all of them for NULL) into
 -- compressed blocks, per series, and returns how many rows moved. Readers see

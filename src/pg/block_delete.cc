@@ -202,8 +202,10 @@ uint64 DeleteWholeBlocks(QueryDesc* query, const WholeBlockDelete& match) {
     deleted_blocks.cid = estate->es_output_cid;
   }
   Relation blocks = table_open(BlocksRelid(), RowExclusiveLock);
+  Relation moved_rows = table_open(InternalRelid("moved_rows"), RowExclusiveLock);
+  const int64 storage_id = StorageIdOf(rel);
   ScanKeyData key;
-  ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(StorageIdOf(rel)));
+  ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(storage_id));
   SysScanDesc scan =
       systable_beginscan(blocks, BlocksIndexRelid(), true, estate->es_snapshot, 1, &key);
   uint64 rows = 0;
@@ -224,11 +226,14 @@ uint64 DeleteWholeBlocks(QueryDesc* query, const WholeBlockDelete& match) {
     if (result == TM_Ok) {
       rows += live;
       deleted_blocks.tids.insert(TidKey(&tid));
+      ForgetMovedRows(moved_rows, storage_id,
+                      DatumGetInt64(heap_getattr(tuple, kBlocksBlockId, desc, &isnull)));
     }
     // Otherwise the block changed after our snapshot (or this command
     // already deleted it): its rows take the ordinary path.
   }
   systable_endscan(scan);
+  table_close(moved_rows, RowExclusiveLock);
   table_close(blocks, RowExclusiveLock);
   ExecDropSingleTupleTableSlot(slot);
   FreeExprContext(econtext, true);

@@ -7,7 +7,12 @@ extern "C" {
 #include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "access/genam.h"
 #include "catalog/indexing.h"
+#include "commands/sequence.h"
+#include "utils/fmgroids.h"
+#include "utils/snapmgr.h"
+#include "storage/itemptr.h"
 #include "lib/stringinfo.h"
 #include "storage/bufmgr.h"
 }
@@ -22,14 +27,61 @@ constexpr BlockNumber kMaxBlocksPage = (kHotBlockFlag >> kOffsetBits) - 1;
 
 void InsertBlockTuple(Relation blocks, int64 storage_id, bytea* series_key, int64 min_time,
                       int64 max_time, int rows, bytea* payload) {
+  const int64 block_id = nextval_internal(InternalRelid("block_id_seq"), false);
   Datum values[kBlocksNatts] = {Int64GetDatum(storage_id), PointerGetDatum(series_key),
                                 Int64GetDatum(min_time),   Int64GetDatum(max_time),
                                 Int32GetDatum(rows),       Datum(0),
-                                PointerGetDatum(payload)};
-  bool nulls[kBlocksNatts] = {false, false, false, false, false, true, false};
+                                PointerGetDatum(payload),  Int64GetDatum(block_id)};
+  bool nulls[kBlocksNatts] = {false, false, false, false, false, true, false, false};
   HeapTuple tuple = heap_form_tuple(RelationGetDescr(blocks), values, nulls);
   CatalogTupleInsert(blocks, tuple);  // heap_insert and the index entry
   heap_freetuple(tuple);
+}
+
+void RecordMovedRow(int64 storage_id, int64 block_id, int row, ItemPointer hot_table_tid) {
+  Relation moved = table_open(InternalRelid("moved_rows"), RowExclusiveLock);
+  ItemPointerData tid = *hot_table_tid;
+  Datum values[4] = {Int64GetDatum(storage_id), Int64GetDatum(block_id), Int32GetDatum(row),
+                     PointerGetDatum(&tid)};
+  bool nulls[4] = {false, false, false, false};
+  HeapTuple tuple = heap_form_tuple(RelationGetDescr(moved), values, nulls);
+  CatalogTupleInsert(moved, tuple);
+  heap_freetuple(tuple);
+  table_close(moved, RowExclusiveLock);
+}
+
+bool FindMovedRow(int64 storage_id, int64 block_id, int row, ItemPointer hot_table_tid) {
+  Relation moved = table_open(InternalRelid("moved_rows"), AccessShareLock);
+  ScanKeyData keys[3];
+  ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(storage_id));
+  ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(block_id));
+  ScanKeyInit(&keys[2], 3, BTEqualStrategyNumber, F_INT4EQ, Int32GetDatum(row));
+  // The mover committed before we got here (we waited for it).
+  Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
+  SysScanDesc scan =
+      systable_beginscan(moved, InternalRelid("moved_rows_block_idx"), true, snapshot, 3, keys);
+  HeapTuple tuple = systable_getnext(scan);
+  const bool found = HeapTupleIsValid(tuple);
+  if (found) {
+    bool isnull;
+    *hot_table_tid = *reinterpret_cast<ItemPointer>(
+        DatumGetPointer(heap_getattr(tuple, 4, RelationGetDescr(moved), &isnull)));
+  }
+  systable_endscan(scan);
+  UnregisterSnapshot(snapshot);
+  table_close(moved, AccessShareLock);
+  return found;
+}
+
+void ForgetMovedRows(Relation moved_rows, int64 storage_id, int64 block_id) {
+  ScanKeyData keys[2];
+  ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(storage_id));
+  ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(block_id));
+  SysScanDesc scan = systable_beginscan(moved_rows, InternalRelid("moved_rows_block_idx"), true,
+                                        nullptr, 2, keys);
+  HeapTuple tuple;
+  while ((tuple = systable_getnext(scan)) != nullptr) simple_heap_delete(moved_rows, &tuple->t_self);
+  systable_endscan(scan);
 }
 
 bytea* SeriesKeyText(int nkeys, FmgrInfo* outputs, const Datum* values, const bool* nulls) {

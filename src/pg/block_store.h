@@ -37,11 +37,12 @@ enum BlocksAttr {
   kBlocksRowCount,
   kBlocksDeleted,
   kBlocksPayload,
-  kBlocksNatts = kBlocksPayload
+  kBlocksBlockId,
+  kBlocksNatts = kBlocksBlockId
 };
 
-// Inserts the tuple of a new block of `rows` rows of one series, and its
-// index entry. `series_key` is SeriesKeyText's.
+// Inserts the tuple of a new block of `rows` rows of one series (with a new
+// block id), and its index entry. `series_key` is SeriesKeyText's.
 void InsertBlockTuple(Relation blocks, int64 storage_id, bytea* series_key, int64 min_time,
                       int64 max_time, int rows, bytea* payload);
 
@@ -49,6 +50,14 @@ void InsertBlockTuple(Relation blocks, int64 storage_id, bytea* series_key, int6
 // NULL or 'V<length>:<output text>'. `outputs` are the key columns' output
 // functions; values/nulls hold the key columns' values in key order.
 bytea* SeriesKeyText(int nkeys, FmgrInfo* outputs, const Datum* values, const bool* nulls);
+
+// Records that an UPDATE moved row `row` of block `block_id` to the hot row
+// `hot_table_tid` (table TID space), and looks that up (false: the row was
+// deleted, not moved). Lookups see every committed record.
+void RecordMovedRow(int64 storage_id, int64 block_id, int row, ItemPointer hot_table_tid);
+bool FindMovedRow(int64 storage_id, int64 block_id, int row, ItemPointer hot_table_tid);
+// Deletes the records of a block's moved rows (the block is going away).
+void ForgetMovedRows(Relation moved_rows, int64 storage_id, int64 block_id);
 
 void BlockRowTid(ItemPointer block_tid, int row, ItemPointer table_tid);
 // False when `table_tid` is not a block row's TID.

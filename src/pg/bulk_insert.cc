@@ -98,9 +98,13 @@ void MultiInsert(Relation rel, TupleTableSlot** slots, int nslots, CommandId cid
     PgCall([&] { InsertHotRows(rel, slots, nslots, cid); });
     return;
   }
+  // Deform every row first: one PgCall for the batch (Add may throw, so it
+  // cannot run inside one).
+  PgCall([&] {
+    for (int i = 0; i < nslots; ++i) slot_getallattrs(slots[i]);
+  });
   for (int i = 0; i < nslots; ++i) {
     TupleTableSlot* slot = slots[i];
-    PgCall([&] { slot_getallattrs(slot); });
     if (batch->Add(rel, slot->tts_values, slot->tts_isnull, nullptr)) {
       slot->tts_tableOid = RelationGetRelid(rel);
       ItemPointerSetInvalid(&slot->tts_tid);  // nothing reads it (see above)

@@ -51,11 +51,13 @@ void DeleteHotRows(Relation hot, absl::Span<const ItemPointerData> tids) {
 int64 RewriteBlocksWithDeletedRows(Relation rel, Snapshot snapshot, int64 storage_id,
                                    SeriesBatch* batch) {
   Relation blocks = nullptr;
+  Relation moved_rows = nullptr;
   SysScanDesc scan = nullptr;
   MemoryContext block_context = nullptr;
   TupleDesc desc = RelationGetDescr(rel);
   PgCall([&] {
     blocks = table_open(BlocksRelid(), RowExclusiveLock);
+    moved_rows = table_open(InternalRelid("moved_rows"), RowExclusiveLock);
     ScanKeyData key;
     ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(storage_id));
     scan = systable_beginscan(blocks, BlocksIndexRelid(), true, snapshot, 1, &key);
@@ -106,11 +108,17 @@ int64 RewriteBlocksWithDeletedRows(Relation rel, Snapshot snapshot, int64 storag
       }
       batch->Add(rel, values, nulls, nullptr);
     }
-    PgCall([&] { simple_heap_delete(blocks, &block->t_self); });
+    PgCall([&] {
+      simple_heap_delete(blocks, &block->t_self);
+      bool isnull;
+      ForgetMovedRows(moved_rows, storage_id,
+                      DatumGetInt64(heap_getattr(block, kBlocksBlockId, RelationGetDescr(blocks), &isnull)));
+    });
     ++rewritten;
   }
   PgCall([&] {
     systable_endscan(scan);
+    table_close(moved_rows, RowExclusiveLock);
     table_close(blocks, RowExclusiveLock);
     MemoryContextDelete(block_context);
     pfree(values);

@@ -98,6 +98,8 @@ void DeleteStorage(int64 storage_id, bool drop_registration) {
                       F_INT8EQ, id);
   DeleteByFirstColumn(InternalRelid("blocks", true), InternalRelid("blocks_storage_series_idx", true),
                       F_INT8EQ, id);
+  DeleteByFirstColumn(InternalRelid("moved_rows", true), InternalRelid("moved_rows_block_idx", true),
+                      F_INT8EQ, id);
   if (drop_registration) {
     DeleteByFirstColumn(InternalRelid("storages", true), InternalRelid("storages_pkey", true),
                         F_INT8EQ, id);

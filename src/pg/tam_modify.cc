@@ -71,7 +71,7 @@ TM_Result DeleteInOwnVersion(Relation blocks, ItemPointerData next, int row) {
 // work on the block tuple as on a heap row. tmfd->ctid comes back in the
 // table's TID space (same row, newer block version).
 TM_Result DeleteBlockRow(Relation rel, ItemPointer tid, CommandId cid, Snapshot crosscheck,
-                         bool wait, TM_FailureData* tmfd) {
+                         bool wait, TM_FailureData* tmfd, int64* block_id = nullptr) {
   ItemPointerData block_tid;
   int row;
   if (!TableTidToBlockRow(tid, &block_tid, &row)) {
@@ -91,6 +91,10 @@ TM_Result DeleteBlockRow(Relation rel, ItemPointer tid, CommandId cid, Snapshot 
   }
   HeapTuple old_copy = heap_copytuple(&old);
   ReleaseBuffer(buffer);
+  if (block_id != nullptr) {
+    bool isnull;
+    *block_id = DatumGetInt64(heap_getattr(old_copy, kBlocksBlockId, RelationGetDescr(blocks), &isnull));
+  }
   if (TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(old_copy->t_data)) &&
       HeapTupleHeaderGetCmin(old_copy->t_data) == cid) {
     // A version this very command made (EvalPlanQual leads here from an
@@ -142,6 +146,43 @@ TM_Result DeleteBlockRow(Relation rel, ItemPointer tid, CommandId cid, Snapshot 
   return result;
 }
 
+// Locks a hot row (tid in the table's TID space) with heapam's own lock
+// callback on a slot of hot_rows: it follows update chains
+// (TUPLE_LOCK_FLAG_FIND_LAST_VERSION) and waits as a heap does.
+TM_Result LockHotRow(Relation rel, ItemPointer tid, Snapshot snapshot, TupleTableSlot* slot,
+                     CommandId cid, LockTupleMode mode, LockWaitPolicy wait_policy, uint8 flags,
+                     TM_FailureData* tmfd) {
+  ItemPointerData hot_tid;
+  if (!TableTidToHot(tid, &hot_tid)) return TM_Invisible;
+  Relation hot = table_open(HotRowsRelid(), RowShareLock);
+  TupleTableSlot* hot_slot = table_slot_create(hot, nullptr);
+  TM_Result result = table_tuple_lock(hot, &hot_tid, snapshot, hot_slot, cid, mode, wait_policy,
+                                      flags, tmfd);
+  HotTidToTable(&hot_tid, tid);
+  if (result == TM_Ok) {
+    bool should_free;
+    HeapTuple hot_tuple = ExecFetchSlotHeapTuple(hot_slot, false, &should_free);
+    StoreHotRow(rel, hot, hot_tuple, slot);
+    if (should_free) heap_freetuple(hot_tuple);
+  }
+  ExecDropSingleTupleTableSlot(hot_slot);
+  table_close(hot, RowShareLock);
+  MapFailureTid(result, tmfd);
+  return result;
+}
+
+// Whether an UPDATE moved row `row` of the block (deleted in block_tuple)
+// into the hot store, and where to (*moved_to, table TID space): followed
+// only when the caller asks for the newest version.
+bool MovedBy(Relation rel, Relation blocks, HeapTuple block_tuple, int row, uint8 flags,
+             ItemPointer moved_to) {
+  if ((flags & TUPLE_LOCK_FLAG_FIND_LAST_VERSION) == 0) return false;
+  bool isnull;
+  const int64 block_id =
+      DatumGetInt64(heap_getattr(block_tuple, kBlocksBlockId, RelationGetDescr(blocks), &isnull));
+  return FindMovedRow(StorageIdOf(rel), block_id, row, moved_to);
+}
+
 TM_Result LockBlockRow(Relation rel, ItemPointer tid, Snapshot snapshot, TupleTableSlot* slot,
                        CommandId cid, LockTupleMode mode, LockWaitPolicy wait_policy, uint8 flags,
                        TM_FailureData* tmfd) {
@@ -161,12 +202,17 @@ TM_Result LockBlockRow(Relation rel, ItemPointer tid, Snapshot snapshot, TupleTa
     // that version is the row's newest: return it, so the executor rechecks
     // and deletes the row (in place, DeleteBlockRow) instead of skipping it.
     HeapTuple newest = NewestBlockVersion(blocks, first_tid);
+    ItemPointerData moved_to;
     if (!BlockRowDeleted(blocks, newest, row)) {
       RowColumns columns = DecodeBlockTuple(rel, slot->tts_tupleDescriptor, blocks, newest);
       StoreBlockRow(rel, newest, columns, row, slot);
       BlockRowTid(&newest->t_self, row, tid);
       tmfd->traversed = true;
       result = TM_Ok;
+    } else if (MovedBy(rel, blocks, newest, row, flags, &moved_to)) {
+      *tid = moved_to;
+      result = LockHotRow(rel, tid, snapshot, slot, cid, mode, wait_policy, flags, tmfd);
+      tmfd->traversed = true;
     }
     heap_freetuple(newest);
     ExecDropSingleTupleTableSlot(block_slot);
@@ -176,7 +222,15 @@ TM_Result LockBlockRow(Relation rel, ItemPointer tid, Snapshot snapshot, TupleTa
   if (result == TM_Ok) {
     bool should_free;
     HeapTuple block_tuple = ExecFetchSlotHeapTuple(block_slot, false, &should_free);
-    if (BlockRowDeleted(blocks, block_tuple, row)) {
+    ItemPointerData moved_to;
+    if (BlockRowDeleted(blocks, block_tuple, row) &&
+        MovedBy(rel, blocks, block_tuple, row, flags, &moved_to)) {
+      // An UPDATE moved the row into the hot store: its newest version is
+      // there, as a heap update chain would lead (the block stays locked).
+      *tid = moved_to;
+      result = LockHotRow(rel, tid, snapshot, slot, cid, mode, wait_policy, flags, tmfd);
+      tmfd->traversed = true;
+    } else if (BlockRowDeleted(blocks, block_tuple, row)) {
       // The newest version of the block no longer has the row.
       result = TM_Deleted;
       tmfd->ctid = *tid;
@@ -227,8 +281,16 @@ TM_Result TsdbTupleUpdate(Relation rel, ItemPointer otid, TupleTableSlot* slot, 
     if (!TableTidToHot(otid, &hot_tid)) {
       // A row of a block: delete it there, and the new version is a hot row.
       *lockmode = LockTupleExclusive;
-      TM_Result result = DeleteBlockRow(rel, otid, cid, crosscheck, wait, tmfd);
-      if (result == TM_Ok) InsertHotRows(rel, &slot, 1, cid);
+      int64 block_id = 0;
+      ItemPointerData old_tid = *otid;
+      TM_Result result = DeleteBlockRow(rel, otid, cid, crosscheck, wait, tmfd, &block_id);
+      if (result == TM_Ok) {
+        InsertHotRows(rel, &slot, 1, cid);
+        ItemPointerData block_tid;
+        int row;
+        TableTidToBlockRow(&old_tid, &block_tid, &row);
+        RecordMovedRow(StorageIdOf(rel), block_id, row, &slot->tts_tid);
+      }
       return result;
     }
     HotRelations rels = OpenHotRelations(RowExclusiveLock);
@@ -255,23 +317,7 @@ TM_Result TsdbTupleLock(Relation rel, ItemPointer tid, Snapshot snapshot, TupleT
     if (!TableTidToHot(tid, &hot_tid)) {
       return LockBlockRow(rel, tid, snapshot, slot, cid, mode, wait_policy, flags, tmfd);
     }
-    Relation hot = table_open(HotRowsRelid(), RowShareLock);
-    // heapam's own lock callback, on a slot of hot_rows: it follows update
-    // chains (TUPLE_LOCK_FLAG_FIND_LAST_VERSION) and waits as a heap does.
-    TupleTableSlot* hot_slot = table_slot_create(hot, nullptr);
-    TM_Result result = table_tuple_lock(hot, &hot_tid, snapshot, hot_slot, cid, mode, wait_policy,
-                                        flags, tmfd);
-    HotTidToTable(&hot_tid, tid);
-    if (result == TM_Ok) {
-      bool should_free;
-      HeapTuple hot_tuple = ExecFetchSlotHeapTuple(hot_slot, false, &should_free);
-      StoreHotRow(rel, hot, hot_tuple, slot);
-      if (should_free) heap_freetuple(hot_tuple);
-    }
-    ExecDropSingleTupleTableSlot(hot_slot);
-    table_close(hot, RowShareLock);
-    MapFailureTid(result, tmfd);
-    return result;
+    return LockHotRow(rel, tid, snapshot, slot, cid, mode, wait_policy, flags, tmfd);
   });
 }
 
