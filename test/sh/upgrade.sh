@@ -43,7 +43,15 @@ fingerprint() {
     "SELECT count(*) || ' ' || md5(string_agg(m::text, '|' ORDER BY m::text)) || ' ' ||
             (SELECT series_key::text FROM tsdb.tables WHERE name = 's') FROM m"
 }
+# The id sequences must go on after their old values: a storage id or block id handed out again
+# would mix up tables or blocks.
+sequences() {
+  psql -X -At -v ON_ERROR_STOP=1 -h "$base" -p "$1" -U postgres -d postgres -c \
+    "SELECT (SELECT last_value FROM tsdb_internal.storage_id_seq) || ' ' ||
+            (SELECT last_value FROM tsdb_internal.block_id_seq)"
+}
 before=$(fingerprint "$old_port")
+sequences_before=$(sequences "$old_port")
 as_owner "$bindir/pg_ctl" -D "$base/old" -m fast -w stop >/dev/null
 as_owner "$bindir/pg_upgrade" -b "$bindir" -B "$bindir" -d "$base/old" -D "$base/new" \
   -p "$old_port" -P "$new_port" -s "$base" >"$base/pg_upgrade.out" 2>&1 || {
@@ -54,6 +62,9 @@ as_owner "$bindir/pg_upgrade" -b "$bindir" -B "$bindir" -d "$base/old" -D "$base
 as_owner "$bindir/pg_ctl" -D "$base/new" -o "-p $new_port" -l "$base/new.log" -w start >/dev/null
 after=$(fingerprint "$new_port")
 verify=$(psql -X -At -h "$base" -p "$new_port" -U postgres -d postgres -c "SELECT tsdb.verify('m') ->> 'blocks'")
+sequences_after=$(sequences "$new_port")
 echo "before: $before; after pg_upgrade: $after; blocks verified: $verify"
+echo "storage and block id sequences before: $sequences_before; after: $sequences_after"
 [ "$before" = "$after" ] || { echo "FAIL: the upgraded cluster returns other rows"; exit 1; }
+[ "$sequences_before" = "$sequences_after" ] || { echo "FAIL: pg_upgrade reset tsdb's id sequences"; exit 1; }
 echo "upgrade: ok"
