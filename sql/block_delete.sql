@@ -29,7 +29,7 @@ SELECT bd_blocks();
 
 -- Corrupt the payload of the first block of each host: decoding them would
 -- fail, so a DELETE that covers them proves it never decodes them.
-UPDATE tsdb_internal.blocks SET payload = set_byte(payload, 40, get_byte(payload, 40) # 1)
+UPDATE tsdb_internal.blocks SET payload = '', payload_tail = set_byte(payload || payload_tail, 40, get_byte(payload || payload_tail, 40) # 1)
 WHERE storage_id = tsdb_internal.storage_id('bd') AND min_time < 757382500000000;
 SELECT count(*) FROM bd;
 -- Covers the first block of each host whole, and a hot row: 2002 + 1 rows.

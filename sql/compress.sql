@@ -31,7 +31,7 @@ SELECT cdiff();
 -- A block is one series, ordered by time, with every column encoded.
 SELECT d ->> 'rows' AS rows, jsonb_array_length(d -> 'columns') AS columns,
        d -> 'columns' -> 0 ->> 'codec' AS time_codec, d -> 'columns' -> 2 ->> 'codec' AS v_codec
-FROM (SELECT tsdb.describe_encoded(payload) AS d FROM tsdb_internal.blocks
+FROM (SELECT tsdb.describe_encoded(payload || payload_tail) AS d FROM tsdb_internal.blocks
       WHERE storage_id = tsdb_internal.storage_id('cm') ORDER BY series_key, min_time LIMIT 1) b;
 
 -- DELETE and UPDATE of compressed rows, many per block in one statement.

@@ -134,9 +134,11 @@ WHERE c.relkind = 'r' AND pg_catalog.has_table_privilege(c.oid, 'SELECT');
 GRANT SELECT ON tsdb.tables TO PUBLIC;
 
 -- Compressed blocks: one row per block of one series (docs/storage.md). The
--- payload is a block (include/tsdb/block_format.h); `deleted` is a bitmap of
--- the block's rows deleted since (NULL: none), so a DELETE updates this small
--- row and never rewrites the payload (TOAST keeps the unchanged value).
+-- block (include/tsdb/block_format.h) is payload || payload_tail: `payload`
+-- holds whole TOAST chunks and is stored out of line, the tail (less than
+-- one chunk) stays in the row, so TOAST pages hold only full chunks.
+-- `deleted` is a bitmap of the block's rows deleted since (NULL: none), so a
+-- DELETE updates this small row and never rewrites the out-of-line part.
 CREATE SEQUENCE tsdb_internal.block_id_seq;
 CREATE TABLE tsdb_internal.blocks (
   storage_id bigint NOT NULL,
@@ -146,9 +148,14 @@ CREATE TABLE tsdb_internal.blocks (
   row_count integer NOT NULL,
   deleted bytea,
   payload bytea NOT NULL,
-  block_id bigint NOT NULL  -- the same in every version of the block tuple
+  block_id bigint NOT NULL,  -- the same in every version of the block tuple
+  payload_tail bytea NOT NULL
 );
 ALTER TABLE tsdb_internal.blocks ALTER COLUMN payload SET STORAGE EXTERNAL;
+ALTER TABLE tsdb_internal.blocks ALTER COLUMN payload_tail SET STORAGE PLAIN;
+-- Never compressed: a statement deleting several rows of a block sets their
+-- bits in place in the version it made, which needs the same length.
+ALTER TABLE tsdb_internal.blocks ALTER COLUMN deleted SET STORAGE PLAIN;
 CREATE INDEX blocks_storage_series_idx ON tsdb_internal.blocks (storage_id, series_key, min_time);
 
 -- Rows an UPDATE moved out of a block into the hot store, and where to: a

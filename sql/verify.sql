@@ -16,7 +16,7 @@ FROM tsdb.table_stats WHERE table_name = 'vm'::regclass;
 SELECT tsdb.verify('pg_class');
 
 -- Corrupt one byte of one block's payload.
-UPDATE tsdb_internal.blocks SET payload = set_byte(payload, 40, get_byte(payload, 40) # 1)
+UPDATE tsdb_internal.blocks SET payload = '', payload_tail = set_byte(payload || payload_tail, 40, get_byte(payload || payload_tail, 40) # 1)
 WHERE ctid = (SELECT min(ctid) FROM tsdb_internal.blocks WHERE storage_id = tsdb_internal.storage_id('vm'));
 CREATE FUNCTION error_of(query text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN

@@ -5,6 +5,7 @@
 
 extern "C" {
 #include "access/heapam.h"
+#include "access/heaptoast.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/genam.h"
@@ -28,14 +29,43 @@ constexpr BlockNumber kMaxBlocksPage = (kHotBlockFlag >> kOffsetBits) - 1;
 void InsertBlockTuple(Relation blocks, int64 storage_id, bytea* series_key, int64 min_time,
                       int64 max_time, int rows, bytea* payload) {
   const int64 block_id = nextval_internal(InternalRelid("block_id_seq"), false);
-  Datum values[kBlocksNatts] = {Int64GetDatum(storage_id), PointerGetDatum(series_key),
-                                Int64GetDatum(min_time),   Int64GetDatum(max_time),
-                                Int32GetDatum(rows),       Datum(0),
-                                PointerGetDatum(payload),  Int64GetDatum(block_id)};
-  bool nulls[kBlocksNatts] = {false, false, false, false, false, true, false, false};
+  // Whole TOAST chunks out of line, the rest in the row: a partial last
+  // chunk would leave most of a TOAST page's last quarter empty (TOAST fills
+  // pages in insertion order), about a fifth of the size.
+  const size_t size = VARSIZE(payload) - VARHDRSZ;
+  const size_t head = size / TOAST_MAX_CHUNK_SIZE * TOAST_MAX_CHUNK_SIZE;
+  bytea* out_of_line = static_cast<bytea*>(palloc(VARHDRSZ + head));
+  SET_VARSIZE(out_of_line, VARHDRSZ + head);
+  memcpy(VARDATA(out_of_line), VARDATA(payload), head);
+  bytea* tail = static_cast<bytea*>(palloc(VARHDRSZ + size - head));
+  SET_VARSIZE(tail, VARHDRSZ + size - head);
+  memcpy(VARDATA(tail), VARDATA(payload) + head, size - head);
+  Datum values[kBlocksNatts] = {Int64GetDatum(storage_id),    PointerGetDatum(series_key),
+                                Int64GetDatum(min_time),      Int64GetDatum(max_time),
+                                Int32GetDatum(rows),          Datum(0),
+                                PointerGetDatum(out_of_line), Int64GetDatum(block_id),
+                                PointerGetDatum(tail)};
+  bool nulls[kBlocksNatts] = {false, false, false, false, false, true, false, false, false};
   HeapTuple tuple = heap_form_tuple(RelationGetDescr(blocks), values, nulls);
   CatalogTupleInsert(blocks, tuple);  // heap_insert and the index entry
   heap_freetuple(tuple);
+  pfree(out_of_line);
+  pfree(tail);
+}
+
+BlockBytes BlockBytesOf(Relation blocks, HeapTuple block_tuple) {
+  bool isnull;
+  TupleDesc desc = RelationGetDescr(blocks);
+  bytea* head = DatumGetByteaPP(heap_getattr(block_tuple, kBlocksPayload, desc, &isnull));
+  bytea* tail = DatumGetByteaPP(heap_getattr(block_tuple, kBlocksPayloadTail, desc, &isnull));
+  const size_t head_size = VARSIZE_ANY_EXHDR(head);
+  const size_t tail_size = VARSIZE_ANY_EXHDR(tail);
+  if (tail_size == 0) return BlockBytes{VARDATA_ANY(head), head_size};
+  if (head_size == 0) return BlockBytes{VARDATA_ANY(tail), tail_size};
+  char* data = static_cast<char*>(palloc(head_size + tail_size));
+  memcpy(data, VARDATA_ANY(head), head_size);
+  memcpy(data + head_size, VARDATA_ANY(tail), tail_size);
+  return BlockBytes{data, head_size + tail_size};
 }
 
 void RecordMovedRow(int64 storage_id, int64 block_id, int row, ItemPointer hot_table_tid) {
@@ -162,10 +192,8 @@ HeapTuple BlockTupleWithRowDeleted(Relation blocks, HeapTuple block_tuple, int r
 }
 
 RowColumns DecodeBlockTuple(Relation rel, TupleDesc desc, Relation blocks, HeapTuple block_tuple) {
-  bool isnull;
-  Datum d = heap_getattr(block_tuple, kBlocksPayload, RelationGetDescr(blocks), &isnull);
-  bytea* payload = DatumGetByteaPP(d);
-  return DecodeBlock(rel, desc, VARDATA_ANY(payload), VARSIZE_ANY_EXHDR(payload));
+  const BlockBytes bytes = BlockBytesOf(blocks, block_tuple);
+  return DecodeBlock(rel, desc, bytes.data, bytes.size);
 }
 
 void StoreBlockRow(Relation rel, HeapTuple block_tuple, const RowColumns& columns, int row,

@@ -38,8 +38,17 @@ enum BlocksAttr {
   kBlocksDeleted,
   kBlocksPayload,
   kBlocksBlockId,
-  kBlocksNatts = kBlocksBlockId
+  kBlocksPayloadTail,
+  kBlocksNatts = kBlocksPayloadTail
 };
+
+// The block bytes of a block tuple (payload || payload_tail), detoasted and,
+// when in two parts, copied together into one palloc'd buffer.
+struct BlockBytes {
+  const char* data;
+  size_t size;
+};
+BlockBytes BlockBytesOf(Relation blocks, HeapTuple block_tuple);
 
 // Inserts the tuple of a new block of `rows` rows of one series (with a new
 // block id), and its index entry. `series_key` is SeriesKeyText's.

@@ -83,10 +83,9 @@ int64 RewriteBlocksWithDeletedRows(Relation rel, Snapshot snapshot, int64 storag
         block = heap_copytuple(found);
         deleted = DeletedRowsOf(blocks, block);
         if (deleted.bits != nullptr) {
-          bool isnull;
-          bytea* data = DatumGetByteaPP(heap_getattr(block, kBlocksPayload, RelationGetDescr(blocks), &isnull));
-          payload = VARDATA_ANY(data);
-          payload_size = VARSIZE_ANY_EXHDR(data);
+          const BlockBytes bytes = BlockBytesOf(blocks, block);
+          payload = bytes.data;
+          payload_size = bytes.size;
         }
       }
       MemoryContextSwitchTo(caller);
