@@ -5,7 +5,7 @@ CREATE EXTENSION IF NOT EXISTS tsdb;
 SET client_min_messages = warning;
 CREATE TABLE bd (time timestamptz, host text, v float8) USING tsdb;
 CREATE TABLE bd_heap (time timestamptz, host text, v float8);
--- Two hosts, 4000 rows each: 4 blocks per host of 1000 rows (1000 s each).
+-- Two hosts, 4000 rows each: 2 blocks per host of 2000 rows (2000 s each).
 INSERT INTO bd SELECT '2024-01-01'::timestamptz + (g / 2) * interval '1 s', 'h' || g % 2, g FROM generate_series(0, 7999) g;
 SELECT tsdb.compress('bd');
 INSERT INTO bd VALUES ('2024-01-01 00:10', 'hot', -1), ('2024-01-01 03:00', 'hot', -2);
@@ -30,15 +30,16 @@ SELECT bd_blocks();
 -- Corrupt the payload of the first block of each host: decoding them would
 -- fail, so a DELETE that covers them proves it never decodes them.
 UPDATE tsdb_internal.blocks SET payload = '', payload_tail = set_byte(payload || payload_tail, 40, get_byte(payload || payload_tail, 40) # 1)
-WHERE storage_id = tsdb_internal.storage_id('bd') AND min_time < 757382500000000;
+WHERE storage_id = tsdb_internal.storage_id('bd')
+  AND min_time = (SELECT min(min_time) FROM tsdb_internal.blocks WHERE storage_id = tsdb_internal.storage_id('bd'));
 SELECT count(*) FROM bd;
--- Covers the first block of each host whole, and a hot row: 2002 + 1 rows.
-SELECT * FROM bd_delete('time < ''2024-01-01 00:16:40''');
+-- Covers the first block of each host whole, and a hot row: 4000 + 1 rows.
+SELECT * FROM bd_delete('time < ''2024-01-01 00:33:20''');
 SELECT bd_diff(), bd_blocks();
--- A range that covers blocks whole and cuts others, in every spelling.
-SELECT * FROM bd_delete('time BETWEEN ''2024-01-01 00:20'' AND ''2024-01-01 00:50''');
+-- Ranges that cut blocks take the row path, in every spelling.
+SELECT * FROM bd_delete('time BETWEEN ''2024-01-01 00:40'' AND ''2024-01-01 00:50''');
 SELECT bd_diff(), bd_blocks();
-SELECT * FROM bd_delete('''2024-01-01 01:00'' <= time AND time < now() - interval ''1 year'' AND time < ''2024-01-01 01:16:40''');
+SELECT * FROM bd_delete('''2024-01-01 01:00'' <= time AND time < now() - interval ''1 year'' AND time < ''2024-01-01 01:03:20''');
 SELECT bd_diff(), bd_blocks();
 -- Prepared statements: parameters are fixed for the statement.
 PREPARE del(timestamptz) AS DELETE FROM bd WHERE time >= $1;

@@ -40,7 +40,7 @@ COPY (
 COPY bulk.m FROM :'copy_file' (FORMAT binary);
 COPY bulk.h FROM :'copy_file' (FORMAT binary);
 SELECT bulk.diff('bulk.m', 'bulk.h') AS differ;
--- 3 hosts x 3 blocks (1000, 1000, 500 rows); 10 + 3 hot rows.
+-- 3 hosts x 2 blocks (2000, 500 rows); 10 + 3 hot rows.
 SELECT * FROM bulk.stored('bulk.m');
 SELECT row_count, min_time = (SELECT extract(epoch FROM min(time) - '2000-01-01'::timestamptz) * 1e6 FROM bulk.h WHERE host = 'host_0') AS first
 FROM tsdb_internal.blocks WHERE storage_id = tsdb_internal.storage_id('bulk.m') ORDER BY series_key, min_time LIMIT 3;

@@ -25,8 +25,9 @@ extern "C" {
 
 namespace tsdb::pg {
 
-// Rows per block written by compress (TIDs allow up to 2047).
-inline constexpr int kRowsPerBlock = 1000;
+// Rows per block written by COPY, compress and VACUUM FULL (TIDs allow up
+// to 2047; docs/storage.md, "Block size", has the measurements).
+inline constexpr int kRowsPerBlock = 2000;
 
 // Attribute numbers of tsdb_internal.blocks.
 enum BlocksAttr {
