@@ -47,7 +47,9 @@ bash scripts/cluster.sh restart
 
 # 4. The demo.
 if [ "$demo" -eq 1 ]; then
-  bash scripts/cluster.sh psql -X -q -v ON_ERROR_STOP=1 -f scripts/demo.sql
+  # In a database of its own, made afresh: the extension as just installed.
+  bash scripts/cluster.sh psql -X -q -d postgres -c "DROP DATABASE IF EXISTS tsdb_demo" -c "CREATE DATABASE tsdb_demo"
+  bash scripts/cluster.sh psql -X -q -v ON_ERROR_STOP=1 -d tsdb_demo -f scripts/demo.sql
   echo
   echo "The cluster is still running: scripts/cluster.sh psql to connect, scripts/cluster.sh stop to stop it."
 fi
