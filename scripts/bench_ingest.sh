@@ -139,7 +139,7 @@ target_heap_wide_noindex() {
 # hot and vacuums the hot store, so bytes/row is the compressed size.
 target_tsdb() { tsdb_target tsbs_tsdb on "$1"; }
 
-# The same with tsdb.copy_into_blocks off: COPY lands every row in the hot
+# The same with tsdb.write_blocks_directly off: COPY lands every row in the hot
 # store and the finish step compresses them all (its speed goes to stderr:
 # the compress figure of the README).
 target_tsdb_hot() { tsdb_target tsbs_tsdb_hot off "$1"; }
@@ -149,7 +149,7 @@ tsdb_target() {
   case "$3" in
     create)
       create_tsdb_extension
-      psql_db -c "ALTER DATABASE $db SET tsdb.copy_into_blocks = $2" >/dev/null
+      psql_db -c "ALTER DATABASE $db SET tsdb.write_blocks_directly = $2" >/dev/null
       create_wide_table "$1" "USING tsdb"
       ;;
     format) echo wide ;;

@@ -129,11 +129,11 @@ COPY bulk.many_heap FROM :'copy_file' (FORMAT binary);
 SELECT bulk.diff('bulk.many', 'bulk.many_heap') AS differ, b.block_rows + b.hot AS rows,
        b.blocks > 50 AS written_more_than_once
 FROM bulk.stored('bulk.many') b;
--- tsdb.copy_into_blocks = off: every row hot.
+-- tsdb.write_blocks_directly = off: every row hot.
 TRUNCATE bulk.many;
-SET tsdb.copy_into_blocks = off;
+SET tsdb.write_blocks_directly = off;
 COPY bulk.many FROM :'copy_file' (FORMAT binary);
-RESET tsdb.copy_into_blocks;
+RESET tsdb.write_blocks_directly;
 SELECT bulk.diff('bulk.many', 'bulk.many_heap') AS differ, (bulk.stored('bulk.many')).*;
 
 -- COPY FREEZE into a table created in the transaction; rolled back, it
@@ -177,6 +177,35 @@ ALTER TABLE bulk.k ADD COLUMN extra text DEFAULT 'added';
 ALTER TABLE bulk.k_heap ADD COLUMN extra text DEFAULT 'added';
 SELECT bulk.diff('bulk.k', 'bulk.k_heap') AS differ;
 SELECT id, count(*), min(length(tag)), max(extra) FROM bulk.k GROUP BY id ORDER BY id;
+
+-- INSERT ... SELECT of many rows gathers the same way; few rows, RETURNING,
+-- ON CONFLICT and AFTER triggers keep the row path.
+CREATE TABLE bulk.ins (time timestamptz, host text, v float8) USING tsdb;
+CREATE TABLE bulk.ins_heap (time timestamptz, host text, v float8);
+INSERT INTO bulk.ins SELECT '2024-01-01'::timestamptz + (g / 3) * interval '1 s', 'h' || g % 3, g FROM generate_series(1, 9000) g;
+INSERT INTO bulk.ins_heap SELECT '2024-01-01'::timestamptz + (g / 3) * interval '1 s', 'h' || g % 3, g FROM generate_series(1, 9000) g;
+SELECT bulk.diff('bulk.ins', 'bulk.ins_heap') AS differ, (bulk.stored('bulk.ins')).*;
+INSERT INTO bulk.ins SELECT '2024-02-01'::timestamptz + g * interval '1 s', 'few', g FROM generate_series(1, 10) g;
+INSERT INTO bulk.ins_heap SELECT '2024-02-01'::timestamptz + g * interval '1 s', 'few', g FROM generate_series(1, 10) g;
+WITH r AS (INSERT INTO bulk.ins SELECT '2024-03-01'::timestamptz + g * interval '1 s', 'ret', g FROM generate_series(1, 1000) g RETURNING v)
+SELECT count(*), sum(v) FROM r;
+INSERT INTO bulk.ins_heap SELECT '2024-03-01'::timestamptz + g * interval '1 s', 'ret', g FROM generate_series(1, 1000) g;
+INSERT INTO bulk.ins SELECT '2024-04-01'::timestamptz + g * interval '1 s', 'conflict', g FROM generate_series(1, 1000) g ON CONFLICT DO NOTHING;
+INSERT INTO bulk.ins_heap SELECT '2024-04-01'::timestamptz + g * interval '1 s', 'conflict', g FROM generate_series(1, 1000) g;
+SELECT bulk.diff('bulk.ins', 'bulk.ins_heap') AS differ, (bulk.stored('bulk.ins')).*;
+-- An error at the end leaves nothing; in a transaction the rows are there
+-- for the next statement.
+INSERT INTO bulk.ins SELECT '2024-05-01'::timestamptz + g * interval '1 s', 'bad', 1 / (5000 - g) FROM generate_series(1, 5000) g;
+BEGIN;
+INSERT INTO bulk.ins SELECT '2024-06-01'::timestamptz + g * interval '1 s', 'txn', g FROM generate_series(1, 3000) g;
+SELECT count(*) FROM bulk.ins WHERE host = 'txn';
+ROLLBACK;
+SELECT bulk.diff('bulk.ins', 'bulk.ins_heap') AS differ, (bulk.stored('bulk.ins')).*;
+-- INSERT ... SELECT into a partitioned table routes the gathered rows.
+TRUNCATE bulk.parted;
+INSERT INTO bulk.parted SELECT * FROM bulk.many_heap;
+SELECT bulk.diff('bulk.parted', 'bulk.many_heap') AS differ;
+SELECT (bulk.stored('bulk.parted_1')).*, (bulk.stored('bulk.parted_2')).*;
 
 -- No time column: COPY keeps every row hot.
 CREATE TABLE bulk.untimed (host text, v float8) USING tsdb;

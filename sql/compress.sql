@@ -1,5 +1,8 @@
 -- tsdb.compress: hot rows become compressed blocks, per series; reads, DML
 -- and DDL on compressed rows behave as on a heap twin.
+-- Large INSERT ... SELECTs write hot rows here (the direct path to blocks is
+-- sql/bulk_insert.sql's).
+SET tsdb.write_blocks_directly = off;
 CREATE TABLE cm (time timestamptz, host text, v float8, n int, ok bool, note text) USING tsdb;
 CREATE TABLE ch (time timestamptz, host text, v float8, n int, ok bool, note text);
 SELECT tsdb.set_layout('cm', 'time', ARRAY['host']);

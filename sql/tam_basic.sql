@@ -1,5 +1,8 @@
 -- The tsdb table access method, hot rows only: SQL on a tsdb table returns
 -- exactly what a heap twin with the same data returns.
+-- Large INSERT ... SELECTs write hot rows here (the direct path to blocks is
+-- sql/bulk_insert.sql's).
+SET tsdb.write_blocks_directly = off;
 CREATE TABLE m (time timestamptz, host text, v float8, n int) USING tsdb;
 CREATE TABLE h (time timestamptz, host text, v float8, n int);
 SELECT amname FROM pg_class c JOIN pg_am a ON a.oid = c.relam WHERE c.relname = 'm';

@@ -149,7 +149,8 @@ CREATE TABLE tsdb_internal.blocks (
   deleted bytea,
   payload bytea NOT NULL,
   block_id bigint NOT NULL,  -- the same in every version of the block tuple
-  payload_tail bytea NOT NULL
+  payload_tail bytea NOT NULL,
+  time_attnum smallint NOT NULL  -- the column min_time and max_time are of
 );
 ALTER TABLE tsdb_internal.blocks ALTER COLUMN payload SET STORAGE EXTERNAL;
 ALTER TABLE tsdb_internal.blocks ALTER COLUMN payload_tail SET STORAGE PLAIN;

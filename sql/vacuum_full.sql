@@ -3,6 +3,8 @@
 -- removed, the layout kept.
 CREATE EXTENSION IF NOT EXISTS tsdb;
 SET client_min_messages = warning;
+-- Large INSERT ... SELECTs write hot rows here, for compress to move.
+SET tsdb.write_blocks_directly = off;
 CREATE TABLE vf (time timestamptz, host text, v float8, n int, dropme int) USING tsdb;
 SELECT tsdb.set_layout('vf', 'time', '{host}');
 CREATE TABLE vf_heap (time timestamptz, host text, v float8, n int, dropme int);

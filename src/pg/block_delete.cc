@@ -6,7 +6,7 @@
 // ordinary path (the executor's scan and tuple_delete), and the scan skips
 // the blocks deleted here.
 //
-// How: an ExecutorRun hook recognises the plan ModifyTable(DELETE) over a
+// How: the ExecutorRun hook (executor_hook.cc) recognises the plan ModifyTable(DELETE) over a
 // SeqScan of one tsdb table, with no RETURNING, no row-level DELETE
 // triggers, no other relation and no subplans. Row-level security adds its
 // policies to the scan's conditions, so a table with policies only gets
@@ -55,8 +55,6 @@ extern "C" {
 
 namespace tsdb::pg {
 namespace {
-
-ExecutorRun_hook_type previous_executor_run = nullptr;
 
 // The blocks this command deleted whole: the scan skips them. Scoped by
 // transaction and command; a later command starts a new set.
@@ -214,6 +212,12 @@ uint64 DeleteWholeBlocks(QueryDesc* query, const WholeBlockDelete& match) {
     CHECK_FOR_INTERRUPTS();
     bool isnull;
     TupleDesc desc = RelationGetDescr(blocks);
+    // min_time and max_time are of the column that was the time column when
+    // the block was written: after that column was dropped or retyped, the
+    // block's rows take the row path.
+    if (DatumGetInt16(heap_getattr(tuple, kBlocksTimeAttnum, desc, &isnull)) != match.time_attnum) {
+      continue;
+    }
     const int64 min_time = DatumGetInt64(heap_getattr(tuple, kBlocksMinTime, desc, &isnull));
     const int64 max_time = DatumGetInt64(heap_getattr(tuple, kBlocksMaxTime, desc, &isnull));
     if (!holds_at(min_time) || !holds_at(max_time)) continue;
@@ -240,22 +244,6 @@ uint64 DeleteWholeBlocks(QueryDesc* query, const WholeBlockDelete& match) {
   return rows;
 }
 
-void ExecutorRun(QueryDesc* query, ScanDirection direction, uint64 count, bool execute_once) {
-  uint64 whole_block_rows = 0;
-  Guarded([&] {
-    WholeBlockDelete match;
-    if (ScanDirectionIsForward(direction) && MatchWholeBlockDelete(query, &match)) {
-      whole_block_rows = DeleteWholeBlocks(query, match);
-    }
-  });
-  if (previous_executor_run != nullptr) {
-    previous_executor_run(query, direction, count, execute_once);
-  } else {
-    standard_ExecutorRun(query, direction, count, execute_once);
-  }
-  query->estate->es_processed += whole_block_rows;
-}
-
 }  // namespace
 
 bool BlockDeletedWholeByThisCommand(ItemPointer block_tid) {
@@ -264,9 +252,9 @@ bool BlockDeletedWholeByThisCommand(ItemPointer block_tid) {
          deleted.cid == GetCurrentCommandId(false) && deleted.tids.contains(TidKey(block_tid));
 }
 
-void InitBlockDelete() {
-  previous_executor_run = ExecutorRun_hook;
-  ExecutorRun_hook = ExecutorRun;
+uint64 DeleteWholeBlocksFor(QueryDesc* query) {
+  WholeBlockDelete match;
+  return MatchWholeBlockDelete(query, &match) ? DeleteWholeBlocks(query, match) : 0;
 }
 
 }  // namespace tsdb::pg

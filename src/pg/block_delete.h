@@ -6,13 +6,15 @@
 #include "pg/postgres_headers.h"
 
 extern "C" {
+#include "executor/execdesc.h"
 #include "storage/itemptr.h"
 }
 
 namespace tsdb::pg {
 
-// Installs the executor hook.
-void InitBlockDelete();
+// Deletes the blocks a whole-block DELETE covers, before the statement runs
+// (from the ExecutorRun hook); returns their rows, 0 for other statements.
+uint64 DeleteWholeBlocksFor(QueryDesc* query);
 
 // True when the current command deleted this block tuple whole: a scan of
 // the same command must not return its rows again.

@@ -40,7 +40,8 @@ enum BlocksAttr {
   kBlocksPayload,
   kBlocksBlockId,
   kBlocksPayloadTail,
-  kBlocksNatts = kBlocksPayloadTail
+  kBlocksTimeAttnum,
+  kBlocksNatts = kBlocksTimeAttnum
 };
 
 // The block bytes of a block tuple (payload || payload_tail), detoasted and,
@@ -52,9 +53,11 @@ struct BlockBytes {
 BlockBytes BlockBytesOf(Relation blocks, HeapTuple block_tuple);
 
 // Inserts the tuple of a new block of `rows` rows of one series (with a new
-// block id), and its index entry. `series_key` is SeriesKeyText's.
+// block id), and its index entry. `series_key` is SeriesKeyText's; min_time
+// and max_time are of attribute time_attnum (the layout's time column, which
+// dropping or retyping that column changes for later blocks).
 void InsertBlockTuple(Relation blocks, int64 storage_id, bytea* series_key, int64 min_time,
-                      int64 max_time, int rows, bytea* payload);
+                      int64 max_time, int rows, bytea* payload, AttrNumber time_attnum);
 
 // The blocks' series_key value: for each key column in key order, 'N' for
 // NULL or 'V<length>:<output text>'. `outputs` are the key columns' output

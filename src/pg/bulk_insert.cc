@@ -18,7 +18,15 @@
 // tables and foreign keys (which are AFTER ROW triggers). BEFORE ROW
 // triggers already make COPY insert row by row (tuple_insert).
 //
-// tsdb.copy_into_blocks = off makes every COPY row a hot row.
+// INSERT ... SELECT of many rows (the plan expects at least 256) gathers
+// the same way: PostgreSQL 15 inserts such rows one at a time (tuple_insert)
+// and has no end-of-statement callback for it, so the ExecutorRun hook
+// (executor_hook.cc) turns gathering on around the statement and writes the
+// batches out when it ends (before AFTER STATEMENT triggers, which run in
+// ExecutorFinish). Not for RETURNING, ON CONFLICT or tables with AFTER
+// triggers, which need each row's TID.
+//
+// tsdb.write_blocks_directly = off makes every COPY and INSERT row a hot row.
 //
 // A batch belongs to the subtransaction that started it: an abort drops it
 // (its blocks were written in that subtransaction and go with it). One
@@ -30,6 +38,7 @@
 #include "pg/series_batch.h"
 // Postgres headers (through guard.h) after every C++ header.
 #include "pg/guard.h"
+#include "pg/bulk_insert.h"
 #include "pg/hot_store.h"
 #include "pg/metapage.h"
 #include "pg/table_layout.h"
@@ -38,6 +47,8 @@
 extern "C" {
 #include "access/xact.h"
 #include "commands/trigger.h"
+#include "executor/execdesc.h"
+#include "nodes/plannodes.h"
 #include "utils/guc.h"
 }
 
@@ -49,7 +60,14 @@ namespace {
 constexpr int kMinRowsPerDirectBlock = 64;
 
 int bulk_insert_memory_kb = 256 * 1024;
-bool copy_into_blocks = true;
+bool write_blocks_directly = true;
+
+// INSERT ... SELECT of many rows gathers too (see GatherInsertsFor): set
+// while such a statement runs.
+bool gathering_inserts = false;
+// An INSERT gathers when its plan expects at least this many rows (below
+// it, what would be gathered is mostly written as hot rows anyway).
+constexpr double kMinPlannedRowsToGather = 256;
 
 struct OpenBatch {
   Oid relid;
@@ -92,8 +110,15 @@ void InsertOneHotRow(Relation rel, TupleTableSlot* slot, CommandId cid) {
   PgCall([&] { InsertHotRows(rel, &slot, 1, cid); });
 }
 
+void GatherRows(Relation rel, TupleTableSlot** slots, int nslots, CommandId cid, SeriesBatch* batch);
+
 void MultiInsert(Relation rel, TupleTableSlot** slots, int nslots, CommandId cid) {
-  SeriesBatch* batch = copy_into_blocks && MayGather(rel) ? BatchFor(rel) : nullptr;
+  SeriesBatch* batch = write_blocks_directly && MayGather(rel) ? BatchFor(rel) : nullptr;
+  GatherRows(rel, slots, nslots, cid, batch);
+}
+
+// Rows into `batch` (hot rows when it is null, or for rows without a time).
+void GatherRows(Relation rel, TupleTableSlot** slots, int nslots, CommandId cid, SeriesBatch* batch) {
   if (batch == nullptr) {
     PgCall([&] { InsertHotRows(rel, slots, nslots, cid); });
     return;
@@ -117,6 +142,19 @@ void MultiInsert(Relation rel, TupleTableSlot** slots, int nslots, CommandId cid
   }
 }
 
+void FlushAllBatches() {
+  std::vector<OpenBatch>& batches = OpenBatches();
+  while (!batches.empty()) {
+    std::unique_ptr<SeriesBatch> batch = std::move(batches.back().batch);
+    const Oid relid = batches.back().relid;
+    batches.pop_back();
+    // Locked by the statement that gathered the rows.
+    Relation rel = PgCall([&] { return relation_open(relid, NoLock); });
+    batch->Flush(rel, kMinRowsPerDirectBlock);
+    PgCall([&] { relation_close(rel, NoLock); });
+  }
+}
+
 void FinishBulkInsert(Relation rel) {
   std::vector<OpenBatch>& batches = OpenBatches();
   for (size_t i = 0; i < batches.size(); ++i) {
@@ -130,11 +168,13 @@ void FinishBulkInsert(Relation rel) {
 
 void OnTransactionEvent(XactEvent event, void*) {
   std::vector<OpenBatch>& batches = OpenBatches();
+  if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT) gathering_inserts = false;
   if (batches.empty()) return;
   switch (event) {
     case XACT_EVENT_ABORT:
     case XACT_EVENT_PARALLEL_ABORT:
       batches.clear();
+      gathering_inserts = false;
       break;
     case XACT_EVENT_PRE_COMMIT:
     case XACT_EVENT_PARALLEL_PRE_COMMIT:
@@ -151,6 +191,7 @@ void OnTransactionEvent(XactEvent event, void*) {
 
 void OnSubtransactionEvent(SubXactEvent event, SubTransactionId subid, SubTransactionId, void*) {
   if (event != SUBXACT_EVENT_ABORT_SUB) return;
+  gathering_inserts = false;
   std::vector<OpenBatch>& batches = OpenBatches();
   // Subtransaction ids grow: those >= subid were started inside the aborted one.
   for (size_t i = batches.size(); i-- > 0;) {
@@ -169,10 +210,11 @@ void InitBulkInsert() {
       &bulk_insert_memory_kb, 256 * 1024, 1024, MAX_KILOBYTES, PGC_USERSET, GUC_UNIT_KB,
       nullptr, nullptr, nullptr);
   DefineCustomBoolVariable(
-      "tsdb.copy_into_blocks",
-      "COPY into a tsdb table writes runs of rows per series straight into blocks.",
-      "Off: every row COPY writes lands in the hot row store, until tsdb.compress().",
-      &copy_into_blocks, true, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+      "tsdb.write_blocks_directly",
+      "COPY and large INSERT ... SELECT into tsdb tables write runs of rows per series "
+      "straight into blocks.",
+      "Off: every row they write lands in the hot row store, until tsdb.compress().",
+      &write_blocks_directly, true, PGC_USERSET, 0, nullptr, nullptr, nullptr);
   RegisterXactCallback(OnTransactionEvent, nullptr);
   RegisterSubXactCallback(OnSubtransactionEvent, nullptr);
 }
@@ -184,6 +226,34 @@ void TsdbMultiInsert(Relation rel, TupleTableSlot** slots, int nslots, CommandId
 
 void TsdbFinishBulkInsert(Relation rel, int options) {
   Guarded([&] { FinishBulkInsert(rel); });
+}
+
+bool GatherInsertsFor(QueryDesc* query) {
+  if (query->operation != CMD_INSERT || !write_blocks_directly) return false;
+  const PlannedStmt* stmt = query->plannedstmt;
+  if (stmt->hasReturning || stmt->planTree == nullptr || !IsA(stmt->planTree, ModifyTable)) {
+    return false;
+  }
+  const ModifyTable* modify = reinterpret_cast<const ModifyTable*>(stmt->planTree);
+  const Plan* source = outerPlan(&modify->plan);
+  if (modify->onConflictAction != ONCONFLICT_NONE || modify->returningLists != NIL ||
+      source == nullptr || source->plan_rows < kMinPlannedRowsToGather) {
+    return false;
+  }
+  gathering_inserts = true;
+  return true;
+}
+
+void FinishGatheringInserts(bool previous) {
+  gathering_inserts = previous;
+  FlushAllBatches();
+}
+
+bool GatheringInserts() { return gathering_inserts; }
+
+void InsertOneRow(Relation rel, TupleTableSlot* slot, CommandId cid) {
+  SeriesBatch* batch = gathering_inserts && MayGather(rel) ? BatchFor(rel) : nullptr;
+  GatherRows(rel, &slot, 1, cid, batch);
 }
 
 }  // namespace tsdb::pg

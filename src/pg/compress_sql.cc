@@ -20,6 +20,7 @@ extern "C" {
 #include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "access/xact.h"
 #include "catalog/indexing.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
@@ -105,7 +106,11 @@ int64 RewriteBlocksWithDeletedRows(Relation rel, Snapshot snapshot, int64 storag
       for (int a = columns.natts; a < desc->natts; ++a) {
         PgCall([&] { values[a] = getmissingattr(desc, a + 1, &nulls[a]); });
       }
-      batch->Add(rel, values, nulls, nullptr);
+      // A row whose time is NULL now (the time column was dropped or
+      // retyped since the block was written) stays a row: a hot one.
+      if (!batch->Add(rel, values, nulls, nullptr)) {
+        PgCall([&] { InsertHotRowOfValues(rel, desc, values, nulls, GetCurrentCommandId(true)); });
+      }
     }
     PgCall([&] {
       simple_heap_delete(blocks, &block->t_self);

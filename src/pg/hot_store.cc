@@ -152,4 +152,13 @@ void InsertHotRows(Relation rel, TupleTableSlot** slots, int nslots, CommandId c
   CloseHotRelations(&rels, RowExclusiveLock);
 }
 
+void InsertHotRowOfValues(Relation rel, TupleDesc desc, const Datum* values, const bool* nulls,
+                          CommandId cid) {
+  HotRelations rels = OpenHotRelations(RowExclusiveLock);
+  HeapTuple hot_tuple = FormHotTupleOfValues(rels.hot, StorageIdOf(rel), desc, values, nulls);
+  InsertHotTuple(&rels, hot_tuple, cid, 0, nullptr);
+  heap_freetuple(hot_tuple);
+  CloseHotRelations(&rels, RowExclusiveLock);
+}
+
 }  // namespace tsdb::pg

@@ -52,6 +52,9 @@ void InsertHotTuple(HotRelations* rels, HeapTuple hot_tuple, CommandId cid, int 
 // Inserts the rows of slots as hot rows of rel (a tsdb table) and sets
 // each slot's TID and table OID.
 void InsertHotRows(Relation rel, TupleTableSlot** slots, int nslots, CommandId cid);
+// Inserts one row given as values/nulls of `desc` as a hot row of rel.
+void InsertHotRowOfValues(Relation rel, TupleDesc desc, const Datum* values, const bool* nulls,
+                          CommandId cid);
 // Adds the index entry of a hot_rows tuple (after a non-HOT update).
 void IndexHotTuple(HotRelations* rels, HeapTuple hot_tuple);
 

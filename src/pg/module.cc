@@ -1,11 +1,11 @@
 // Module initialisation: one Init call per concept, as pgvector does.
 #include "pg/guard.h"  // first: C++ headers before Postgres's
-#include "pg/block_delete.h"
+#include "pg/bulk_insert.h"
 #include "pg/fault_injection.h"
 
 namespace tsdb::pg {
 void InitStorageCleanup();  // storage_cleanup.cc
-void InitBulkInsert();      // bulk_insert.cc
+void InitExecutorHook();    // executor_hook.cc
 }  // namespace tsdb::pg
 
 extern "C" {
@@ -17,7 +17,7 @@ void _PG_init(void) {
     tsdb::pg::DefineFaultInjectionGuc();
     tsdb::pg::InitStorageCleanup();
     tsdb::pg::InitBulkInsert();
-    tsdb::pg::InitBlockDelete();
+    tsdb::pg::InitExecutorHook();
   });
 }
 }

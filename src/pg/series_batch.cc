@@ -371,7 +371,7 @@ void SeriesBatch::WriteBlock(Relation rel, Series* s) {
     memcpy(VARDATA(payload), block.data(), block.size());
     Relation blocks = table_open(BlocksRelid(), RowExclusiveLock);
     InsertBlockTuple(blocks, storage_id_, s->key_text, times.front(), times.back(),
-                     static_cast<int>(n), payload);
+                     static_cast<int>(n), payload, time_attnum_);
     table_close(blocks, RowExclusiveLock);
     MemoryContextSwitchTo(caller);
     MemoryContextReset(scratch_);

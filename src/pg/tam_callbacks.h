@@ -36,6 +36,9 @@ void TsdbTupleInsert(Relation rel, TupleTableSlot* slot, CommandId cid, int opti
 void TsdbMultiInsert(Relation rel, TupleTableSlot** slots, int nslots, CommandId cid, int options,
                      BulkInsertState bistate);  // bulk_insert.cc
 void TsdbFinishBulkInsert(Relation rel, int options);
+// tuple_insert's row: gathered into a batch while an INSERT ... SELECT of
+// many rows runs (bulk_insert.cc), else a hot row.
+void InsertOneRow(Relation rel, TupleTableSlot* slot, CommandId cid);
 TM_Result TsdbTupleDelete(Relation rel, ItemPointer tid, CommandId cid, Snapshot snapshot,
                           Snapshot crosscheck, bool wait, TM_FailureData* tmfd, bool changing_part);
 TM_Result TsdbTupleUpdate(Relation rel, ItemPointer otid, TupleTableSlot* slot, CommandId cid,

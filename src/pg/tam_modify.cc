@@ -255,7 +255,7 @@ TM_Result LockBlockRow(Relation rel, ItemPointer tid, Snapshot snapshot, TupleTa
 
 void TsdbTupleInsert(Relation rel, TupleTableSlot* slot, CommandId cid, int options,
                      BulkInsertState bistate) {
-  Guarded([&] { InsertHotRows(rel, &slot, 1, cid); });
+  Guarded([&] { InsertOneRow(rel, slot, cid); });
 }
 
 TM_Result TsdbTupleDelete(Relation rel, ItemPointer tid, CommandId cid, Snapshot snapshot,

@@ -117,6 +117,13 @@ BEGIN
       EXECUTE format('COPY (SELECT %s FROM generate_series(1, %s) g) TO %L (FORMAT %s)',
                      vals, 1 + floor(random() * 600)::int, copy_file, fmt);
       sql := format('COPY %%s FROM %L (FORMAT %s)', copy_file, fmt);
+      IF random() < 0.4 THEN  -- the same rows by INSERT ... SELECT (many rows gather into blocks too)
+        what := 'INSERT ... SELECT of the COPY step''s rows';
+        DROP TABLE IF EXISTS copy_rows;
+        CREATE TEMP TABLE copy_rows AS SELECT * FROM tsdb_test.h LIMIT 0;
+        EXECUTE format('COPY copy_rows FROM %L (FORMAT %s)', copy_file, fmt);
+        sql := 'INSERT INTO %s SELECT * FROM copy_rows';
+      END IF;
     ELSIF op < 0.45 THEN  -- INSERT ... SELECT many rows, some duplicates
       vals := (SELECT string_agg(tsdb_test.random_literal(t), ', ') FROM unnest(types) t);
       sql := format('INSERT INTO %%s SELECT %s FROM generate_series(1, %s)', vals, 1 + floor(random() * 20)::int);
