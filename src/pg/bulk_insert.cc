@@ -174,7 +174,6 @@ void OnTransactionEvent(XactEvent event, void*) {
     case XACT_EVENT_ABORT:
     case XACT_EVENT_PARALLEL_ABORT:
       batches.clear();
-      gathering_inserts = false;
       break;
     case XACT_EVENT_PRE_COMMIT:
     case XACT_EVENT_PARALLEL_PRE_COMMIT:
