@@ -230,8 +230,7 @@ uint64 DeleteWholeBlocks(QueryDesc* query, const WholeBlockDelete& match) {
     if (result == TM_Ok) {
       rows += live;
       deleted_blocks.tids.insert(TidKey(&tid));
-      ForgetMovedRows(moved_rows, storage_id,
-                      DatumGetInt64(heap_getattr(tuple, kBlocksBlockId, desc, &isnull)));
+      ForgetMovedRows(moved_rows, storage_id, BlockIdOf(blocks, tuple));
     }
     // Otherwise the block changed after our snapshot (or this command
     // already deleted it): its rows take the ordinary path.

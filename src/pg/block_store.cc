@@ -196,19 +196,31 @@ RowColumns DecodeBlockTuple(Relation rel, TupleDesc desc, Relation blocks, HeapT
   return DecodeBlock(rel, desc, bytes.data, bytes.size);
 }
 
-void StoreBlockRow(Relation rel, HeapTuple block_tuple, const RowColumns& columns, int row,
-                   TupleTableSlot* slot) {
-  TupleDesc desc = slot->tts_tupleDescriptor;
-  const int natts = desc->natts;
-  Datum* values = static_cast<Datum*>(palloc(natts * sizeof(Datum)));
-  bool* nulls = static_cast<bool*>(palloc(natts * sizeof(bool)));
+void BlockRowValues(TupleDesc desc, const RowColumns& columns, int row, Datum* values,
+                    bool* nulls) {
   for (int a = 0; a < columns.natts; ++a) {
     values[a] = columns.values[a][row];
     nulls[a] = columns.nulls[a][row];
   }
   // Columns added after the block was written read as their defaults
   // ("missing" values), as they do for heap tuples written before.
-  for (int a = columns.natts; a < natts; ++a) values[a] = getmissingattr(desc, a + 1, &nulls[a]);
+  for (int a = columns.natts; a < desc->natts; ++a) {
+    values[a] = getmissingattr(desc, a + 1, &nulls[a]);
+  }
+}
+
+int64 BlockIdOf(Relation blocks, HeapTuple block_tuple) {
+  bool isnull;
+  return DatumGetInt64(heap_getattr(block_tuple, kBlocksBlockId, RelationGetDescr(blocks), &isnull));
+}
+
+void StoreBlockRow(Relation rel, HeapTuple block_tuple, const RowColumns& columns, int row,
+                   TupleTableSlot* slot) {
+  TupleDesc desc = slot->tts_tupleDescriptor;
+  const int natts = desc->natts;
+  Datum* values = static_cast<Datum*>(palloc(natts * sizeof(Datum)));
+  bool* nulls = static_cast<bool*>(palloc(natts * sizeof(bool)));
+  BlockRowValues(desc, columns, row, values, nulls);
   MemoryContext caller = MemoryContextSwitchTo(slot->tts_mcxt);
   HeapTuple tuple = heap_form_tuple(desc, values, nulls);
   MemoryContextSwitchTo(caller);

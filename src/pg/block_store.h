@@ -95,6 +95,15 @@ HeapTuple BlockTupleWithRowDeleted(Relation blocks, HeapTuple block_tuple, int r
 // descriptor of the slot it will fill).
 RowColumns DecodeBlockTuple(Relation rel, TupleDesc desc, Relation blocks, HeapTuple block_tuple);
 
+// Row `row` of `columns` as values/nulls of every attribute of `desc` (the
+// descriptor the columns were decoded for); columns added after the block
+// was written get their "missing" values.
+void BlockRowValues(TupleDesc desc, const RowColumns& columns, int row, Datum* values,
+                    bool* nulls);
+
+// The block id of a block tuple (the same in all its versions).
+int64 BlockIdOf(Relation blocks, HeapTuple block_tuple);
+
 // Stores row `row` of `columns` into slot (a heap tuple slot of rel, whose
 // descriptor the columns were decoded for) with the block tuple's
 // transaction fields and the row's TID.

@@ -98,14 +98,7 @@ int64 RewriteBlocksWithDeletedRows(Relation rel, Snapshot snapshot, int64 storag
     MemoryContextSwitchTo(caller);
     for (int r = 0; r < columns.rows; ++r) {
       if (deleted.Contains(r)) continue;
-      for (int a = 0; a < columns.natts; ++a) {
-        values[a] = columns.values[a][r];
-        nulls[a] = columns.nulls[a][r];
-      }
-      // Columns added after the block was written: their "missing" values.
-      for (int a = columns.natts; a < desc->natts; ++a) {
-        PgCall([&] { values[a] = getmissingattr(desc, a + 1, &nulls[a]); });
-      }
+      PgCall([&] { BlockRowValues(desc, columns, r, values, nulls); });
       // A row whose time is NULL now (the time column was dropped or
       // retyped since the block was written) stays a row: a hot one.
       if (!batch->Add(rel, values, nulls, nullptr)) {
@@ -114,9 +107,7 @@ int64 RewriteBlocksWithDeletedRows(Relation rel, Snapshot snapshot, int64 storag
     }
     PgCall([&] {
       simple_heap_delete(blocks, &block->t_self);
-      bool isnull;
-      ForgetMovedRows(moved_rows, storage_id,
-                      DatumGetInt64(heap_getattr(block, kBlocksBlockId, RelationGetDescr(blocks), &isnull)));
+      ForgetMovedRows(moved_rows, storage_id, BlockIdOf(blocks, block));
     });
     ++rewritten;
   }

@@ -33,7 +33,6 @@ struct SeriesBatch::Column {
 };
 
 struct SeriesBatch::Series {
-  std::string key;  // the series-key bytes (the map's key)
   std::vector<int64_t> times;
   std::vector<Column> columns;  // per attribute; empty for time, key and dropped ones
   std::vector<ItemPointerData> sources;
@@ -142,7 +141,6 @@ bool SeriesBatch::Add(Relation rel, const Datum* values, const bool* nulls,
   auto it = series_.find(key_buffer_);
   if (it == series_.end()) {
     auto series = std::make_unique<Series>();
-    series->key = key_buffer_;
     series->columns.resize(natts_);
     bytes_ += SeriesOverhead(natts_) + key_buffer_.size();
     it = series_.emplace(key_buffer_, std::move(series)).first;
@@ -191,7 +189,7 @@ bool SeriesBatch::Add(Relation rel, const Datum* values, const bool* nulls,
   }
   ++rows_;
   bytes_ += added;
-  if (s->times.size() >= static_cast<size_t>(kRowsPerBlock)) WriteBlock(rel, s);
+  if (s->times.size() >= static_cast<size_t>(kRowsPerBlock)) WriteBlock(rel, it->first, s);
   return true;
 }
 
@@ -200,9 +198,9 @@ void SeriesBatch::Flush(Relation rel, int min_block_rows) {
     const size_t n = series->times.size();
     if (n == 0) continue;
     if (n >= static_cast<size_t>(std::max(min_block_rows, 1))) {
-      WriteBlock(rel, series.get());
+      WriteBlock(rel, key, series.get());
     } else {
-      WriteHotRows(rel, series.get());
+      WriteHotRows(rel, key, series.get());
     }
   }
   series_.clear();
@@ -251,7 +249,7 @@ std::vector<KeyField> ParseKey(const std::string& key, const std::vector<ColumnK
 
 }  // namespace
 
-void SeriesBatch::WriteBlock(Relation rel, Series* s) {
+void SeriesBatch::WriteBlock(Relation rel, const std::string& key, Series* s) {
   const size_t n = s->times.size();
   // Row r of the block is row order[r] of the series (identity when the
   // rows came in time order, as they nearly always do).
@@ -261,7 +259,7 @@ void SeriesBatch::WriteBlock(Relation rel, Series* s) {
     std::stable_sort(order.begin(), order.end(),
                      [&](uint32_t x, uint32_t y) { return s->times[x] < s->times[y]; });
   }
-  const std::vector<KeyField> fields = ParseKey(s->key, kinds_, keys_);
+  const std::vector<KeyField> fields = ParseKey(key, kinds_, keys_);
   std::vector<int64_t> times(n);
   for (size_t r = 0; r < n; ++r) times[r] = s->times[order[r]];
 
@@ -381,9 +379,9 @@ void SeriesBatch::WriteBlock(Relation rel, Series* s) {
   Clear(s);
 }
 
-void SeriesBatch::WriteHotRows(Relation rel, Series* s) {
+void SeriesBatch::WriteHotRows(Relation rel, const std::string& key, Series* s) {
   const size_t n = s->times.size();
-  const std::vector<KeyField> fields = ParseKey(s->key, kinds_, keys_);
+  const std::vector<KeyField> fields = ParseKey(key, kinds_, keys_);
   const int64 storage_id = storage_id_;
   PgCall([&] {
     MemoryContext caller = MemoryContextSwitchTo(scratch_);

@@ -70,8 +70,9 @@ class SeriesBatch {
   struct Column;
   struct Series;
 
-  void WriteBlock(Relation rel, Series* series);
-  void WriteHotRows(Relation rel, Series* series);
+  // `key` is the series' key bytes (its key in series_).
+  void WriteBlock(Relation rel, const std::string& key, Series* series);
+  void WriteHotRows(Relation rel, const std::string& key, Series* series);
   void Clear(Series* series);
 
   Oid relid_;

@@ -91,10 +91,7 @@ TM_Result DeleteBlockRow(Relation rel, ItemPointer tid, CommandId cid, Snapshot 
   }
   HeapTuple old_copy = heap_copytuple(&old);
   ReleaseBuffer(buffer);
-  if (block_id != nullptr) {
-    bool isnull;
-    *block_id = DatumGetInt64(heap_getattr(old_copy, kBlocksBlockId, RelationGetDescr(blocks), &isnull));
-  }
+  if (block_id != nullptr) *block_id = BlockIdOf(blocks, old_copy);
   if (TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(old_copy->t_data)) &&
       HeapTupleHeaderGetCmin(old_copy->t_data) == cid) {
     // A version this very command made (EvalPlanQual leads here from an
@@ -177,10 +174,7 @@ TM_Result LockHotRow(Relation rel, ItemPointer tid, Snapshot snapshot, TupleTabl
 bool MovedBy(Relation rel, Relation blocks, HeapTuple block_tuple, int row, uint8 flags,
              ItemPointer moved_to) {
   if ((flags & TUPLE_LOCK_FLAG_FIND_LAST_VERSION) == 0) return false;
-  bool isnull;
-  const int64 block_id =
-      DatumGetInt64(heap_getattr(block_tuple, kBlocksBlockId, RelationGetDescr(blocks), &isnull));
-  return FindMovedRow(StorageIdOf(rel), block_id, row, moved_to);
+  return FindMovedRow(StorageIdOf(rel), BlockIdOf(blocks, block_tuple), row, moved_to);
 }
 
 TM_Result LockBlockRow(Relation rel, ItemPointer tid, Snapshot snapshot, TupleTableSlot* slot,
