@@ -53,21 +53,35 @@ ColumnKind KindOf(Form_pg_attribute attr) {
   return Kind::kBytes;
 }
 
-RowColumns DecodeBlock(Relation rel, TupleDesc desc, const char* data, size_t size) {
+RowColumns DecodeBlock(Relation rel, TupleDesc desc, const char* data, size_t size,
+                       const bool* wanted) {
+  RowColumns out{0, 0, nullptr, nullptr};
+  DecodeMoreColumns(rel, desc, data, size, wanted, &out);
+  return out;
+}
+
+void DecodeMoreColumns(Relation rel, TupleDesc desc, const char* data, size_t size,
+                       const bool* wanted, RowColumns* columns) {
   Result<BlockReader> opened = BlockReader::Open(std::string_view(data, size));
   if (!opened.ok()) Corrupt(rel, std::string(opened.status().message()));
   const BlockReader& block = *opened;
-  RowColumns out;
-  out.rows = static_cast<int>(block.row_count());
-  out.natts = static_cast<int>(block.column_count());
-  if (out.natts > desc->natts) {
-    Corrupt(rel, "it has " + std::to_string(out.natts) + " columns, the table " +
-                     std::to_string(desc->natts));
+  RowColumns& out = *columns;
+  if (out.values == nullptr) {
+    out.rows = static_cast<int>(block.row_count());
+    out.natts = static_cast<int>(block.column_count());
+    if (out.natts > desc->natts) {
+      Corrupt(rel, "it has " + std::to_string(out.natts) + " columns, the table " +
+                       std::to_string(desc->natts));
+    }
+    out.values = PallocArray<Datum*>(out.natts);
+    out.nulls = PallocArray<bool*>(out.natts);
+  } else if (out.rows != static_cast<int>(block.row_count()) ||
+             out.natts != static_cast<int>(block.column_count())) {
+    Corrupt(rel, "its shape changed between two reads");
   }
-  out.values = PallocArray<Datum*>(out.natts);
-  out.nulls = PallocArray<bool*>(out.natts);
   const size_t rows = out.rows;
   for (int a = 0; a < out.natts; ++a) {
+    if (out.values[a] != nullptr || (wanted != nullptr && !wanted[a])) continue;
     Form_pg_attribute attr = TupleDescAttr(desc, a);
     Datum* values = out.values[a] = PallocArray<Datum>(rows);
     bool* nulls = out.nulls[a] = PallocArray<bool>(rows);
@@ -125,7 +139,6 @@ RowColumns DecodeBlock(Relation rel, TupleDesc desc, const char* data, size_t si
       }
     }
   }
-  return out;
 }
 
 }  // namespace tsdb::pg

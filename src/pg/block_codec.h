@@ -29,7 +29,8 @@ ColumnKind KindOf(Form_pg_attribute attr);
 Datum DatumOfBytes(int16 attlen, std::string_view bytes);
 
 // Columns of `rows` rows for the first `natts` attributes of `desc`:
-// values[a][r] and nulls[a][r]. All memory is palloc'd.
+// values[a][r] and nulls[a][r]; values[a] and nulls[a] are null for a column
+// not decoded (see `wanted` below). All memory is palloc'd.
 struct RowColumns {
   int rows;
   int natts;
@@ -40,8 +41,15 @@ struct RowColumns {
 // Decodes a block into columns of `desc` (in CurrentMemoryContext): the
 // descriptor of the slot being filled, which during ALTER TABLE's rewrite is
 // the table's old one. Raises DATA_CORRUPTED, naming the table, when the
-// block or its shape is wrong.
-RowColumns DecodeBlock(Relation rel, TupleDesc desc, const char* data, size_t size);
+// block or its shape is wrong. With `wanted` (one flag per attribute of
+// desc), only the wanted columns are decoded: scans decode what a query
+// references, filter columns first.
+RowColumns DecodeBlock(Relation rel, TupleDesc desc, const char* data, size_t size,
+                       const bool* wanted = nullptr);
+// Decodes the wanted columns of the same block that `columns` (from
+// DecodeBlock) does not hold yet.
+void DecodeMoreColumns(Relation rel, TupleDesc desc, const char* data, size_t size,
+                       const bool* wanted, RowColumns* columns);
 
 }  // namespace tsdb::pg
 

@@ -6,6 +6,7 @@
 namespace tsdb::pg {
 void InitStorageCleanup();  // storage_cleanup.cc
 void InitExecutorHook();    // executor_hook.cc
+void InitCustomScan();      // scan_node.cc
 }  // namespace tsdb::pg
 
 extern "C" {
@@ -18,6 +19,7 @@ void _PG_init(void) {
     tsdb::pg::InitStorageCleanup();
     tsdb::pg::InitBulkInsert();
     tsdb::pg::InitExecutorHook();
+    tsdb::pg::InitCustomScan();
   });
 }
 }

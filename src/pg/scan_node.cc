@@ -1,0 +1,623 @@
+// Custom Scan (TsdbScan): how SELECTs read tsdb tables (docs/query.md).
+//
+// Replaces the access method's sequential scan for every tsdb relation a
+// query reads (not the target of UPDATE/DELETE, nor one locked FOR UPDATE:
+// those need the access method's row identity). It reads the table's hot
+// rows, then its blocks: block metadata first (series key, min/max time) to
+// prune, then only the referenced columns, filter columns first, and forms
+// rows only for what passes the vectorized filters (scan_quals.h). Rows go
+// into the node's virtual scan slot; core's ExecScan evaluates the full qual
+// and the projection. Parameterized paths on series key columns let a
+// nested loop probe one series at a time (TSBS's
+// `tags_id IN (SELECT id FROM tags WHERE ...)`).
+//
+// GUC tsdb.enable_custom_scan (on) turns it off for comparison.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pg/guard.h"  // first: C++ headers before Postgres's
+#include "pg/block_codec.h"
+#include "pg/block_delete.h"
+#include "pg/block_store.h"
+#include "pg/hot_store.h"
+#include "pg/internal_catalog.h"
+#include "pg/metapage.h"
+#include "pg/scan_quals.h"
+#include "pg/table_layout.h"
+
+extern "C" {
+#include "access/genam.h"
+#include "access/heapam.h"
+#include "access/stratnum.h"
+#include "access/sysattr.h"
+#include "access/table.h"
+#include "commands/explain.h"
+#include "executor/executor.h"
+#include "executor/nodeCustom.h"
+#include "nodes/extensible.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/cost.h"
+#include "optimizer/optimizer.h"
+#include "optimizer/pathnode.h"
+#include "optimizer/paths.h"
+#include "optimizer/prep.h"
+#include "optimizer/restrictinfo.h"
+#include "parser/parsetree.h"
+#include "utils/fmgroids.h"
+#include "utils/rel.h"
+}
+
+namespace tsdb::pg {
+namespace {
+
+constexpr const char* kScanName = "TsdbScan";
+
+bool enable_custom_scan = true;
+set_rel_pathlist_hook_type previous_set_rel_pathlist = nullptr;
+
+// ---------------------------------------------------------------------------
+// Execution
+
+// Everything a running scan keeps; a C++ object owned by the executor's
+// memory context (deleted by a reset callback, so an error that skips
+// EndCustomScan frees it too).
+struct ScanRuntime {
+  TableLayout layout;
+  int64 storage_id = 0;
+  List* kinds = NIL;
+  std::vector<ExprState*> value_states;
+  std::vector<bool> wanted;         // per attribute: the query references it
+  std::vector<bool> filter_columns;  // per attribute: a vectorized filter reads it
+  bool bounds_ready = false;
+  ScanBounds bounds;
+
+  Relation hot = nullptr;
+  Relation blocks = nullptr;
+  TupleTableSlot* hot_slot = nullptr;
+  // Index scans allocate as they go (btree's killed items): they run in
+  // scan_context, which lives as long as the node. Decoded blocks live in
+  // block_context, reset per block.
+  MemoryContext scan_context = nullptr;
+  MemoryContext block_context = nullptr;
+
+  enum class Phase { kHot, kBlocks, kDone } phase = Phase::kHot;
+  SysScanDesc hot_scan = nullptr;
+  SysScanDesc block_scan = nullptr;
+  size_t next_probe = 0;  // into bounds.leading_key_prefixes()
+  bool probing = false;
+
+  HeapTuple block_tuple = nullptr;
+  RowColumns columns{0, 0, nullptr, nullptr};
+  std::vector<int> selected;
+  int selected_count = 0;
+  int next_selected = 0;
+  std::vector<Datum> missing_values;  // of attributes the block does not have
+  std::vector<bool> missing_nulls;
+
+  // EXPLAIN ANALYZE
+  uint64 blocks_read = 0;
+  uint64 blocks_pruned = 0;
+  uint64 rows_decoded = 0;
+  uint64 rows_filtered = 0;
+  uint64 hot_rows = 0;
+};
+
+struct TsdbScanState {
+  CustomScanState css;  // first: Postgres casts between the two
+  ScanRuntime* runtime;
+};
+
+void DeleteRuntime(void* arg) { delete static_cast<ScanRuntime*>(arg); }
+
+void EndScans(ScanRuntime* rt) {
+  if (rt->hot_scan != nullptr) systable_endscan(rt->hot_scan);
+  if (rt->block_scan != nullptr) systable_endscan(rt->block_scan);
+  rt->hot_scan = nullptr;
+  rt->block_scan = nullptr;
+}
+
+void RestartScan(ScanRuntime* rt) {
+  EndScans(rt);
+  rt->phase = ScanRuntime::Phase::kHot;
+  rt->next_probe = 0;
+  rt->probing = false;
+  rt->block_tuple = nullptr;
+  rt->selected_count = rt->next_selected = 0;
+  rt->bounds_ready = false;
+}
+
+bytea* ByteaOf(std::string_view bytes) {
+  auto* value = static_cast<bytea*>(palloc(VARHDRSZ + bytes.size()));
+  SET_VARSIZE(value, VARHDRSZ + bytes.size());
+  memcpy(VARDATA(value), bytes.data(), bytes.size());
+  return value;
+}
+
+// Starts the next index scan of the blocks: one per leading key value
+// (series_key >= its prefix, read while keys start with it), else one over
+// the whole storage. False when none is left.
+bool StartNextBlockScan(ScanRuntime* rt, Snapshot snapshot) {
+  const std::vector<std::string>& prefixes = rt->bounds.leading_key_prefixes();
+  ScanKeyData keys[2];
+  ScanKeyInit(&keys[0], kBlocksStorageId, BTEqualStrategyNumber, F_INT8EQ,
+              Int64GetDatum(rt->storage_id));
+  int nkeys = 1;
+  if (!prefixes.empty()) {
+    if (rt->next_probe >= prefixes.size()) return false;
+    bytea* prefix = ByteaOf(prefixes[rt->next_probe++]);
+    ScanKeyInit(&keys[1], kBlocksSeriesKey, BTGreaterEqualStrategyNumber, F_BYTEAGE,
+                PointerGetDatum(prefix));
+    nkeys = 2;
+    rt->probing = true;
+  } else {
+    if (rt->next_probe > 0) return false;
+    rt->next_probe = 1;
+  }
+  rt->block_scan =
+      systable_beginscan(rt->blocks, BlocksIndexRelid(), true, snapshot, nkeys, keys);
+  return true;
+}
+
+// The next block tuple that the bounds do not prune, or null.
+HeapTuple NextBlockTuple(ScanRuntime* rt, Snapshot snapshot) {
+  TupleDesc desc = RelationGetDescr(rt->blocks);
+  for (;;) {
+    if (rt->block_scan == nullptr && !StartNextBlockScan(rt, snapshot)) return nullptr;
+    HeapTuple tuple = systable_getnext(rt->block_scan);
+    bool isnull;
+    if (tuple != nullptr && rt->probing) {
+      // Keys holding the probe's value start with its prefix and sort
+      // together from it on.
+      const std::string& prefix = rt->bounds.leading_key_prefixes()[rt->next_probe - 1];
+      bytea* key = DatumGetByteaPP(heap_getattr(tuple, kBlocksSeriesKey, desc, &isnull));
+      if (VARSIZE_ANY_EXHDR(key) < prefix.size() ||
+          memcmp(VARDATA_ANY(key), prefix.data(), prefix.size()) != 0) {
+        tuple = nullptr;
+      }
+    }
+    if (tuple == nullptr) {
+      systable_endscan(rt->block_scan);
+      rt->block_scan = nullptr;
+      continue;
+    }
+    if (BlockDeletedWholeByThisCommand(&tuple->t_self)) continue;
+    bytea* key = DatumGetByteaPP(heap_getattr(tuple, kBlocksSeriesKey, desc, &isnull));
+    bool keep = rt->bounds.KeyMatches(std::string_view(VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key)));
+    if (keep && rt->bounds.has_time_bounds() &&
+        DatumGetInt16(heap_getattr(tuple, kBlocksTimeAttnum, desc, &isnull)) ==
+            rt->layout.time_attnum) {
+      keep = rt->bounds.TimeRangeMayMatch(
+          DatumGetInt64(heap_getattr(tuple, kBlocksMinTime, desc, &isnull)),
+          DatumGetInt64(heap_getattr(tuple, kBlocksMaxTime, desc, &isnull)));
+    }
+    if (keep) return tuple;
+    ++rt->blocks_pruned;
+  }
+}
+
+// Decodes the next block with rows that pass the filters; false after the
+// last block.
+bool LoadNextBlock(ScanRuntime* rt, Relation rel, Snapshot snapshot, TupleDesc desc) {
+  for (;;) {
+    MemoryContext caller = MemoryContextSwitchTo(rt->scan_context);
+    HeapTuple tuple = NextBlockTuple(rt, snapshot);
+    MemoryContextSwitchTo(caller);
+    if (tuple == nullptr) return false;
+    MemoryContextReset(rt->block_context);
+    caller = MemoryContextSwitchTo(rt->block_context);
+    rt->block_tuple = heap_copytuple(tuple);
+    const BlockBytes bytes = BlockBytesOf(rt->blocks, rt->block_tuple);
+    const DeletedRows deleted = DeletedRowsOf(rt->blocks, rt->block_tuple);
+    std::vector<bool>& filter_columns = rt->filter_columns;
+    // vector<bool> has no data(): pass plain flags.
+    bool* filter_mask = static_cast<bool*>(palloc0(desc->natts));
+    bool* wanted_mask = static_cast<bool*>(palloc0(desc->natts));
+    for (int a = 0; a < desc->natts; ++a) {
+      filter_mask[a] = filter_columns[a];
+      wanted_mask[a] = rt->wanted[a];
+    }
+    rt->columns = DecodeBlock(rel, desc, bytes.data, bytes.size, filter_mask);
+    ++rt->blocks_read;
+    rt->rows_decoded += rt->columns.rows;
+    rt->selected.resize(rt->columns.rows);
+    rt->selected_count =
+        SelectRows(rt->bounds.filters(), rt->columns, deleted, rt->selected.data());
+    rt->next_selected = 0;
+    rt->rows_filtered += rt->columns.rows - rt->selected_count;
+    if (rt->selected_count > 0) {
+      DecodeMoreColumns(rel, desc, bytes.data, bytes.size, wanted_mask, &rt->columns);
+      for (int a = rt->columns.natts; a < desc->natts; ++a) {
+        bool isnull = true;
+        rt->missing_values[a] = rt->wanted[a] ? getmissingattr(desc, a + 1, &isnull) : Datum(0);
+        rt->missing_nulls[a] = isnull;
+      }
+    }
+    MemoryContextSwitchTo(caller);
+    if (rt->selected_count > 0) return true;
+  }
+}
+
+void StoreSelectedRow(ScanRuntime* rt, TupleTableSlot* slot) {
+  const int row = rt->selected[rt->next_selected++];
+  const int natts = slot->tts_tupleDescriptor->natts;
+  const RowColumns& columns = rt->columns;
+  ExecClearTuple(slot);
+  for (int a = 0; a < natts; ++a) {
+    if (a < columns.natts) {
+      if (columns.values[a] == nullptr) {
+        slot->tts_values[a] = 0;
+        slot->tts_isnull[a] = true;
+      } else {
+        slot->tts_values[a] = columns.values[a][row];
+        slot->tts_isnull[a] = columns.nulls[a][row];
+      }
+    } else {
+      slot->tts_values[a] = rt->missing_values[a];
+      slot->tts_isnull[a] = rt->missing_nulls[a];
+    }
+  }
+  BlockRowTid(&rt->block_tuple->t_self, row, &slot->tts_tid);
+  ExecStoreVirtualTuple(slot);
+}
+
+TupleTableSlot* ScanNext(ScanState* ss) {
+  auto* state = reinterpret_cast<TsdbScanState*>(ss);
+  return Guarded([&]() -> TupleTableSlot* {
+    ScanRuntime* rt = state->runtime;
+    TupleTableSlot* slot = ss->ss_ScanTupleSlot;
+    Relation rel = ss->ss_currentRelation;
+    Snapshot snapshot = ss->ps.state->es_snapshot;
+    if (!rt->bounds_ready) {
+      ExprContext* econtext = ss->ps.ps_ExprContext;
+      ResetExprContext(econtext);
+      rt->bounds.Evaluate(rt->value_states, rt->kinds, rt->layout, econtext);
+      rt->bounds_ready = true;
+      if (rt->bounds.empty()) rt->phase = ScanRuntime::Phase::kDone;
+    }
+    if (rt->phase == ScanRuntime::Phase::kHot) {
+      MemoryContext caller = MemoryContextSwitchTo(rt->scan_context);
+      if (rt->hot_scan == nullptr) {
+        ScanKeyData key;
+        ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(rt->storage_id));
+        rt->hot_scan =
+            systable_beginscan(rt->hot, HotRowsStorageIndexRelid(), true, snapshot, 1, &key);
+      }
+      HeapTuple hot_tuple = systable_getnext(rt->hot_scan);
+      MemoryContextSwitchTo(caller);
+      if (hot_tuple != nullptr) {
+        ++rt->hot_rows;
+        StoreHotRow(rel, rt->hot, hot_tuple, rt->hot_slot);
+        slot_getallattrs(rt->hot_slot);
+        const int natts = slot->tts_tupleDescriptor->natts;
+        ExecClearTuple(slot);
+        memcpy(slot->tts_values, rt->hot_slot->tts_values, natts * sizeof(Datum));
+        memcpy(slot->tts_isnull, rt->hot_slot->tts_isnull, natts * sizeof(bool));
+        slot->tts_tid = rt->hot_slot->tts_tid;
+        ExecStoreVirtualTuple(slot);
+        slot->tts_tableOid = RelationGetRelid(rel);
+        return slot;
+      }
+      systable_endscan(rt->hot_scan);
+      rt->hot_scan = nullptr;
+      rt->phase = ScanRuntime::Phase::kBlocks;
+    }
+    while (rt->phase == ScanRuntime::Phase::kBlocks) {
+      if (rt->next_selected < rt->selected_count) {
+        StoreSelectedRow(rt, slot);
+        slot->tts_tableOid = RelationGetRelid(rel);
+        return slot;
+      }
+      if (!LoadNextBlock(rt, rel, snapshot, slot->tts_tupleDescriptor)) {
+        rt->phase = ScanRuntime::Phase::kDone;
+      }
+    }
+    return ExecClearTuple(slot);
+  });
+}
+
+bool ScanRecheck(ScanState*, TupleTableSlot*) { return true; }
+
+void BeginScan(CustomScanState* node, EState* estate, int eflags) {
+  auto* state = reinterpret_cast<TsdbScanState*>(node);
+  Guarded([&] {
+    CustomScan* plan = reinterpret_cast<CustomScan*>(node->ss.ps.plan);
+    Relation rel = node->ss.ss_currentRelation;
+    TupleDesc desc = RelationGetDescr(rel);
+    auto owned = std::make_unique<ScanRuntime>();
+    ScanRuntime* rt = owned.get();
+    PgCall([&] {
+      auto* callback = static_cast<MemoryContextCallback*>(
+          MemoryContextAllocZero(estate->es_query_cxt, sizeof(MemoryContextCallback)));
+      callback->func = DeleteRuntime;
+      callback->arg = rt;
+      MemoryContextRegisterResetCallback(estate->es_query_cxt, callback);
+    });
+    owned.release();  // the callback owns it now
+    state->runtime = rt;
+    rt->wanted.assign(desc->natts, false);
+    rt->filter_columns.assign(desc->natts, false);
+    rt->missing_values.assign(desc->natts, 0);
+    rt->missing_nulls.assign(desc->natts, true);
+    List* wanted = static_cast<List*>(lsecond(plan->custom_private));
+    ListCell* cell;
+    foreach (cell, wanted) {
+      const int attno = lfirst_int(cell);
+      if (attno >= 1 && attno <= desc->natts) rt->wanted[attno - 1] = true;
+    }
+    rt->kinds = static_cast<List*>(linitial(plan->custom_private));
+    PgCall([&] {
+      rt->layout = LoadTableLayout(rel);
+      rt->storage_id = StorageIdOf(rel);
+      rt->hot = table_open(HotRowsRelid(), AccessShareLock);
+      rt->blocks = table_open(BlocksRelid(), AccessShareLock);
+      rt->hot_slot = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
+      rt->scan_context =
+          AllocSetContextCreate(CurrentMemoryContext, "tsdb custom scan", ALLOCSET_DEFAULT_SIZES);
+      rt->block_context =
+          AllocSetContextCreate(rt->scan_context, "tsdb custom scan block", ALLOCSET_DEFAULT_SIZES);
+    });
+    foreach (cell, plan->custom_exprs) {
+      Expr* expr = static_cast<Expr*>(lfirst(cell));
+      rt->value_states.push_back(PgCall([&] { return ExecInitExpr(expr, &node->ss.ps); }));
+    }
+    // Filter columns, from the plan's kinds (the values come at run time).
+    for (int i = 0; i + 1 < list_length(rt->kinds); i += 2) {
+      const auto kind = static_cast<ScanQualKind>(list_nth_int(rt->kinds, i));
+      const int arg = list_nth_int(rt->kinds, i + 1);
+      int attno = 0;
+      if (kind == ScanQualKind::kTimeBound) attno = rt->layout.time_attnum;
+      if (kind == ScanQualKind::kFloatFilter) attno = arg / 8;
+      if (attno >= 1 && attno <= desc->natts) rt->filter_columns[attno - 1] = true;
+    }
+  });
+}
+
+void EndScan(CustomScanState* node) {
+  auto* state = reinterpret_cast<TsdbScanState*>(node);
+  ScanRuntime* rt = state->runtime;
+  EndScans(rt);
+  ExecDropSingleTupleTableSlot(rt->hot_slot);
+  table_close(rt->blocks, AccessShareLock);
+  table_close(rt->hot, AccessShareLock);
+  MemoryContextDelete(rt->scan_context);
+}
+
+void ReScan(CustomScanState* node) {
+  auto* state = reinterpret_cast<TsdbScanState*>(node);
+  RestartScan(state->runtime);
+}
+
+void ExplainScan(CustomScanState* node, List* ancestors, ExplainState* es) {
+  auto* state = reinterpret_cast<TsdbScanState*>(node);
+  CustomScan* plan = reinterpret_cast<CustomScan*>(node->ss.ps.plan);
+  List* kinds = static_cast<List*>(linitial(plan->custom_private));
+  int time_bounds = 0, key_values = 0, filters = 0;
+  for (int i = 0; i + 1 < list_length(kinds); i += 2) {
+    switch (static_cast<ScanQualKind>(list_nth_int(kinds, i))) {
+      case ScanQualKind::kTimeBound: ++time_bounds; break;
+      case ScanQualKind::kKeyEqual:
+      case ScanQualKind::kKeyIn: ++key_values; break;
+      case ScanQualKind::kFloatFilter: ++filters; break;
+    }
+  }
+  ExplainPropertyInteger("Time Bounds", nullptr, time_bounds, es);
+  ExplainPropertyInteger("Series Key Conditions", nullptr, key_values, es);
+  ExplainPropertyInteger("Vectorized Filters", nullptr, filters + time_bounds, es);
+  if (es->analyze && state->runtime != nullptr) {
+    const ScanRuntime* rt = state->runtime;
+    ExplainPropertyInteger("Hot Rows", nullptr, rt->hot_rows, es);
+    ExplainPropertyInteger("Blocks Read", nullptr, rt->blocks_read, es);
+    ExplainPropertyInteger("Blocks Pruned", nullptr, rt->blocks_pruned, es);
+    ExplainPropertyInteger("Rows Decoded", nullptr, rt->rows_decoded, es);
+    ExplainPropertyInteger("Rows Filtered", nullptr, rt->rows_filtered, es);
+  }
+}
+
+TupleTableSlot* ExecTsdbScan(CustomScanState* node) {
+  return ExecScan(&node->ss, ScanNext, ScanRecheck);
+}
+
+CustomExecMethods exec_methods;
+CustomScanMethods scan_methods;
+CustomPathMethods path_methods;
+
+Node* CreateScanState(CustomScan* plan) {
+  auto* state = static_cast<TsdbScanState*>(palloc0(sizeof(TsdbScanState)));
+  NodeSetTag(state, T_CustomScanState);
+  state->css.methods = &exec_methods;
+  return reinterpret_cast<Node*>(state);
+}
+
+// ---------------------------------------------------------------------------
+// Planning
+
+// The attributes the plan reads, as an integer list (a whole-row reference
+// reads them all).
+List* WantedAttributes(Index relid, int natts, List* target, List* quals) {
+  Bitmapset* attrs = nullptr;
+  pull_varattnos(reinterpret_cast<Node*>(target), relid, &attrs);
+  pull_varattnos(reinterpret_cast<Node*>(quals), relid, &attrs);
+  const bool whole_row = bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, attrs);
+  List* wanted = NIL;
+  for (int attno = 1; attno <= natts; ++attno) {
+    if (whole_row || bms_is_member(attno - FirstLowInvalidHeapAttributeNumber, attrs)) {
+      wanted = lappend_int(wanted, attno);
+    }
+  }
+  return wanted;
+}
+
+Plan* PlanScan(PlannerInfo* root, RelOptInfo* rel, CustomPath* best_path, List* tlist,
+               List* clauses, List* custom_plans) {
+  return Guarded([&]() -> Plan* {
+    return PgCall([&]() -> Plan* {
+      CustomScan* plan = makeNode(CustomScan);
+      plan->scan.plan.targetlist = tlist;
+      plan->scan.plan.qual = extract_actual_clauses(clauses, false);
+      plan->scan.scanrelid = rel->relid;
+      plan->flags = best_path->flags;
+      plan->methods = &scan_methods;
+      RangeTblEntry* rte = planner_rt_fetch(rel->relid, root);
+      Relation table = table_open(rte->relid, NoLock);
+      TableLayout layout = LoadTableLayout(table);
+      List* values = NIL;
+      List* kinds = NIL;
+      ClassifyScanQuals(root, rel, table, layout, clauses, &values, &kinds);
+      plan->custom_exprs = values;
+      // Not `tlist`: with a projection above, it is empty here and the
+      // projection's target list replaces it later; the path's target
+      // holds every Var needed above the scan.
+      plan->custom_private = list_make2(
+          kinds, WantedAttributes(rel->relid, RelationGetDescr(table)->natts,
+                                  best_path->path.pathtarget->exprs, plan->scan.plan.qual));
+      table_close(table, NoLock);
+      return &plan->scan.plan;
+    });
+  });
+}
+
+// Whether the query reads a system column other than tableoid (the scan's
+// virtual rows have no xmin or ctid of their own).
+bool NeedsSystemColumns(RelOptInfo* rel, Index rti) {
+  Bitmapset* attrs = nullptr;
+  pull_varattnos(reinterpret_cast<Node*>(rel->reltarget->exprs), rti, &attrs);
+  ListCell* cell;
+  foreach (cell, rel->baserestrictinfo) {
+    pull_varattnos(reinterpret_cast<Node*>(lfirst_node(RestrictInfo, cell)->clause), rti, &attrs);
+  }
+  foreach (cell, rel->joininfo) {
+    pull_varattnos(reinterpret_cast<Node*>(lfirst_node(RestrictInfo, cell)->clause), rti, &attrs);
+  }
+  int member = -1;
+  while ((member = bms_next_member(attrs, member)) >= 0) {
+    const int attno = member + FirstLowInvalidHeapAttributeNumber;
+    if (attno < 0 && attno != TableOidAttributeNumber) return true;
+  }
+  return false;
+}
+
+// A TsdbScan path of rel with the given outer relations.
+CustomPath* MakeScanPath(PlannerInfo* root, RelOptInfo* rel, Relation table,
+                         const TableLayout& layout, Relids required_outer) {
+  CustomPath* path = makeNode(CustomPath);
+  path->path.pathtype = T_CustomScan;
+  path->path.parent = rel;
+  path->path.pathtarget = rel->reltarget;
+  path->path.param_info = get_baserel_parampathinfo(root, rel, required_outer);
+  path->path.parallel_aware = false;
+  path->path.parallel_safe = rel->consider_parallel;
+  path->path.parallel_workers = 0;
+  path->path.pathkeys = NIL;
+  path->flags = CUSTOMPATH_SUPPORT_PROJECTION;
+  path->methods = &path_methods;
+
+  List* clauses = rel->baserestrictinfo;
+  if (path->path.param_info != nullptr) {
+    path->path.rows = path->path.param_info->ppi_rows;
+    clauses = list_concat_copy(clauses, path->path.param_info->ppi_clauses);
+  } else {
+    path->path.rows = rel->rows;
+  }
+  // Rows decoded: the pruning clauses' share of the table. Decoding a row
+  // costs a fraction of forming a heap row; each decoded row still meets
+  // the qual (the vectorized filters are not costed apart).
+  const double decoded =
+      clamp_row_est(rel->tuples * PruningSelectivity(root, rel, table, layout, clauses));
+  QualCost quals;
+  cost_qual_eval(&quals, clauses, root);
+  path->path.startup_cost = quals.startup + rel->reltarget->cost.startup + 1.0;
+  path->path.total_cost = path->path.startup_cost +
+                          decoded * (0.25 * cpu_tuple_cost + quals.per_tuple) +
+                          path->path.rows * (cpu_tuple_cost + rel->reltarget->cost.per_tuple);
+  return path;
+}
+
+struct KeyColumn {
+  Index relid;
+  AttrNumber attno;
+};
+
+bool MatchesKeyColumn(PlannerInfo*, RelOptInfo*, EquivalenceClass*, EquivalenceMember* em,
+                      void* arg) {
+  const auto* key = static_cast<const KeyColumn*>(arg);
+  Node* expr = reinterpret_cast<Node*>(em->em_expr);
+  while (expr != nullptr && IsA(expr, RelabelType)) {
+    expr = reinterpret_cast<Node*>(reinterpret_cast<RelabelType*>(expr)->arg);
+  }
+  if (expr == nullptr || !IsA(expr, Var)) return false;
+  Var* var = reinterpret_cast<Var*>(expr);
+  return var->varno == static_cast<int>(key->relid) && var->varattno == key->attno &&
+         var->varlevelsup == 0;
+}
+
+void AddScanPaths(PlannerInfo* root, RelOptInfo* rel, Index rti, RangeTblEntry* rte) {
+  if (!enable_custom_scan || rte->rtekind != RTE_RELATION || rte->relkind != RELKIND_RELATION ||
+      rte->inh || rte->tablesample != nullptr ||
+      (rel->reloptkind != RELOPT_BASEREL && rel->reloptkind != RELOPT_OTHER_MEMBER_REL)) {
+    return;
+  }
+  if (root->parse->resultRelation == static_cast<int>(rti) ||
+      get_plan_rowmark(root->rowMarks, rti) != nullptr) {
+    return;
+  }
+  Relation table = table_open(rte->relid, NoLock);
+  if (!IsTsdbRelation(table) || NeedsSystemColumns(rel, rti)) {
+    table_close(table, NoLock);
+    return;
+  }
+  TableLayout layout = LoadTableLayout(table);
+  // The access method's sequential scan reads every row of the table; the
+  // custom scan never reads more, so it replaces it (costs of the two
+  // would be compared on a table size the planner cannot see: a tsdb
+  // table is one page to it).
+  rel->pathlist = NIL;
+  add_path(rel, &MakeScanPath(root, rel, table, layout, rel->lateral_relids)->path);
+  // Parameterized by each join partner of a series key column.
+  for (int k = 0; k < layout.nkeys; ++k) {
+    KeyColumn key{rti, layout.keys[k]};
+    List* joins = generate_implied_equalities_for_column(root, rel, MatchesKeyColumn, &key,
+                                                         rel->lateral_referencers);
+    ListCell* cell;
+    foreach (cell, joins) {
+      RestrictInfo* rinfo = lfirst_node(RestrictInfo, cell);
+      if (!join_clause_is_movable_to(rinfo, rel)) continue;
+      Relids outer = bms_union(bms_difference(rinfo->clause_relids, rel->relids),
+                               rel->lateral_relids);
+      if (bms_is_empty(outer)) continue;
+      add_path(rel, &MakeScanPath(root, rel, table, layout, outer)->path);
+    }
+  }
+  table_close(table, NoLock);
+}
+
+void SetRelPathlist(PlannerInfo* root, RelOptInfo* rel, Index rti, RangeTblEntry* rte) {
+  if (previous_set_rel_pathlist != nullptr) previous_set_rel_pathlist(root, rel, rti, rte);
+  Guarded([&] { PgCall([&] { AddScanPaths(root, rel, rti, rte); }); });
+}
+
+}  // namespace
+
+void InitCustomScan() {
+  DefineCustomBoolVariable(
+      "tsdb.enable_custom_scan",
+      "Reads tsdb tables with the TsdbScan custom scan (block pruning, vectorized filters).",
+      "Off: the access method's sequential scan reads every row (for comparison).",
+      &enable_custom_scan, true, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+  path_methods.CustomName = kScanName;
+  path_methods.PlanCustomPath = PlanScan;
+  scan_methods.CustomName = kScanName;
+  scan_methods.CreateCustomScanState = CreateScanState;
+  exec_methods.CustomName = kScanName;
+  exec_methods.BeginCustomScan = BeginScan;
+  exec_methods.ExecCustomScan = ExecTsdbScan;
+  exec_methods.EndCustomScan = EndScan;
+  exec_methods.ReScanCustomScan = ReScan;
+  exec_methods.ExplainCustomScan = ExplainScan;
+  RegisterCustomScanMethods(&scan_methods);
+  previous_set_rel_pathlist = set_rel_pathlist_hook;
+  set_rel_pathlist_hook = SetRelPathlist;
+}
+
+}  // namespace tsdb::pg
