@@ -114,9 +114,13 @@ void ForgetMovedRows(Relation moved_rows, int64 storage_id, int64 block_id) {
   systable_endscan(scan);
 }
 
-bytea* SeriesKeyText(int nkeys, FmgrInfo* outputs, const Datum* values, const bool* nulls) {
+bytea* SeriesKeyText(int nkeys, const AttrNumber* attnums, FmgrInfo* outputs, const Datum* values,
+                     const bool* nulls) {
   StringInfoData buf;
   initStringInfo(&buf);
+  appendStringInfoChar(&buf, 'K');
+  for (int k = 0; k < nkeys; ++k) appendStringInfo(&buf, k == 0 ? "%d" : ",%d", attnums[k]);
+  appendStringInfoChar(&buf, ';');
   for (int k = 0; k < nkeys; ++k) {
     if (nulls[k]) {
       appendStringInfoChar(&buf, 'N');

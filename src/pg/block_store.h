@@ -59,10 +59,15 @@ BlockBytes BlockBytesOf(Relation blocks, HeapTuple block_tuple);
 void InsertBlockTuple(Relation blocks, int64 storage_id, bytea* series_key, int64 min_time,
                       int64 max_time, int rows, bytea* payload, AttrNumber time_attnum);
 
-// The blocks' series_key value: for each key column in key order, 'N' for
-// NULL or 'V<length>:<output text>'. `outputs` are the key columns' output
-// functions; values/nulls hold the key columns' values in key order.
-bytea* SeriesKeyText(int nkeys, FmgrInfo* outputs, const Datum* values, const bool* nulls);
+// The blocks' series_key value: the key layout's signature
+// 'K<attnum>,<attnum>...;' (the key columns' attribute numbers), then for
+// each key column in key order 'N' for NULL or 'V<length>:<output text>'.
+// The signature keeps blocks written under another layout (a key column
+// dropped or added since) apart: a scan knows their positions differ.
+// `outputs` are the key columns' output functions; values/nulls hold the
+// key columns' values in key order.
+bytea* SeriesKeyText(int nkeys, const AttrNumber* attnums, FmgrInfo* outputs, const Datum* values,
+                     const bool* nulls);
 
 // Records that an UPDATE moved row `row` of block `block_id` to the hot row
 // `hot_table_tid` (table TID space), and looks that up (false: the row was

@@ -24,6 +24,7 @@
 #include "pg/hot_store.h"
 #include "pg/internal_catalog.h"
 #include "pg/metapage.h"
+#include "pg/scan_node.h"
 #include "pg/scan_quals.h"
 #include "pg/table_layout.h"
 
@@ -87,6 +88,13 @@ struct ScanRuntime {
   SysScanDesc block_scan = nullptr;
   size_t next_probe = 0;  // into bounds.leading_key_prefixes()
   bool probing = false;
+  // Whether every block of the storage has the current key layout, so that
+  // index probes by leading key value find them all: -1 not known yet.
+  int one_key_layout = -1;
+  // Whether the current block's rows are exactly those the plan's qual
+  // accepts (false: written under another key layout, so key conditions
+  // could not be checked on its series key).
+  bool block_exact = true;
 
   HeapTuple block_tuple = nullptr;
   RowColumns columns{0, 0, nullptr, nullptr};
@@ -135,16 +143,42 @@ bytea* ByteaOf(std::string_view bytes) {
   return value;
 }
 
+// Whether a block of the storage has a series key outside [from, to)
+// (to empty: unbounded).
+bool HasBlockKeyOutside(ScanRuntime* rt, Snapshot snapshot, const std::string& from,
+                        const std::string& to) {
+  bool found = false;
+  for (int side = 0; side < 2 && !found; ++side) {
+    ScanKeyData keys[2];
+    ScanKeyInit(&keys[0], kBlocksStorageId, BTEqualStrategyNumber, F_INT8EQ,
+                Int64GetDatum(rt->storage_id));
+    ScanKeyInit(&keys[1], kBlocksSeriesKey,
+                side == 0 ? BTLessStrategyNumber : BTGreaterEqualStrategyNumber,
+                side == 0 ? F_BYTEALT : F_BYTEAGE, PointerGetDatum(ByteaOf(side == 0 ? from : to)));
+    SysScanDesc scan = systable_beginscan(rt->blocks, BlocksIndexRelid(), true, snapshot, 2, keys);
+    found = systable_getnext(scan) != nullptr;
+    systable_endscan(scan);
+  }
+  return found;
+}
+
 // Starts the next index scan of the blocks: one per leading key value
 // (series_key >= its prefix, read while keys start with it), else one over
 // the whole storage. False when none is left.
 bool StartNextBlockScan(ScanRuntime* rt, Snapshot snapshot) {
   const std::vector<std::string>& prefixes = rt->bounds.leading_key_prefixes();
+  if (!prefixes.empty() && rt->one_key_layout < 0) {
+    // Keys of the current layout lie in [signature, signature with its
+    // final ';' raised by one).
+    std::string end = rt->bounds.key_signature();
+    end.back() = static_cast<char>(end.back() + 1);
+    rt->one_key_layout = HasBlockKeyOutside(rt, snapshot, rt->bounds.key_signature(), end) ? 0 : 1;
+  }
   ScanKeyData keys[2];
   ScanKeyInit(&keys[0], kBlocksStorageId, BTEqualStrategyNumber, F_INT8EQ,
               Int64GetDatum(rt->storage_id));
   int nkeys = 1;
-  if (!prefixes.empty()) {
+  if (!prefixes.empty() && rt->one_key_layout == 1) {
     if (rt->next_probe >= prefixes.size()) return false;
     bytea* prefix = ByteaOf(prefixes[rt->next_probe++]);
     ScanKeyInit(&keys[1], kBlocksSeriesKey, BTGreaterEqualStrategyNumber, F_BYTEAGE,
@@ -184,7 +218,10 @@ HeapTuple NextBlockTuple(ScanRuntime* rt, Snapshot snapshot) {
     }
     if (BlockDeletedWholeByThisCommand(&tuple->t_self)) continue;
     bytea* key = DatumGetByteaPP(heap_getattr(tuple, kBlocksSeriesKey, desc, &isnull));
-    bool keep = rt->bounds.KeyMatches(std::string_view(VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key)));
+    const ScanBounds::KeyMatch match =
+        rt->bounds.KeyMatches(std::string_view(VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key)));
+    bool keep = match != ScanBounds::KeyMatch::kNo;
+    rt->block_exact = match == ScanBounds::KeyMatch::kYes;
     if (keep && rt->bounds.has_time_bounds() &&
         DatumGetInt16(heap_getattr(tuple, kBlocksTimeAttnum, desc, &isnull)) ==
             rt->layout.time_attnum) {
@@ -262,56 +299,81 @@ void StoreSelectedRow(ScanRuntime* rt, TupleTableSlot* slot) {
   ExecStoreVirtualTuple(slot);
 }
 
+// Evaluates the scan's values once per (re)scan.
+void EnsureBounds(TsdbScanState* state) {
+  ScanRuntime* rt = state->runtime;
+  if (rt->bounds_ready) return;
+  ExprContext* econtext = state->css.ss.ps.ps_ExprContext;
+  ResetExprContext(econtext);
+  rt->bounds.Evaluate(rt->value_states, rt->kinds, rt->layout, econtext);
+  rt->bounds_ready = true;
+  if (rt->bounds.empty()) rt->phase = ScanRuntime::Phase::kDone;
+}
+
+// The next hot row into the scan slot; false after the last (then the
+// scan moves on to the blocks).
+bool NextHotRow(TsdbScanState* state) {
+  ScanRuntime* rt = state->runtime;
+  ScanState* ss = &state->css.ss;
+  if (rt->phase != ScanRuntime::Phase::kHot) return false;
+  TupleTableSlot* slot = ss->ss_ScanTupleSlot;
+  Relation rel = ss->ss_currentRelation;
+  MemoryContext caller = MemoryContextSwitchTo(rt->scan_context);
+  if (rt->hot_scan == nullptr) {
+    ScanKeyData key;
+    ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(rt->storage_id));
+    rt->hot_scan = systable_beginscan(rt->hot, HotRowsStorageIndexRelid(), true,
+                                      ss->ps.state->es_snapshot, 1, &key);
+  }
+  HeapTuple hot_tuple = systable_getnext(rt->hot_scan);
+  MemoryContextSwitchTo(caller);
+  if (hot_tuple == nullptr) {
+    systable_endscan(rt->hot_scan);
+    rt->hot_scan = nullptr;
+    rt->phase = ScanRuntime::Phase::kBlocks;
+    return false;
+  }
+  ++rt->hot_rows;
+  StoreHotRow(rel, rt->hot, hot_tuple, rt->hot_slot);
+  slot_getallattrs(rt->hot_slot);
+  const int natts = slot->tts_tupleDescriptor->natts;
+  ExecClearTuple(slot);
+  memcpy(slot->tts_values, rt->hot_slot->tts_values, natts * sizeof(Datum));
+  memcpy(slot->tts_isnull, rt->hot_slot->tts_isnull, natts * sizeof(bool));
+  slot->tts_tid = rt->hot_slot->tts_tid;
+  ExecStoreVirtualTuple(slot);
+  slot->tts_tableOid = RelationGetRelid(rel);
+  return true;
+}
+
+// Decodes the next block with rows that pass the filters; false after the
+// last block.
+bool NextBlock(TsdbScanState* state) {
+  ScanRuntime* rt = state->runtime;
+  ScanState* ss = &state->css.ss;
+  if (rt->phase != ScanRuntime::Phase::kBlocks) return false;
+  if (LoadNextBlock(rt, ss->ss_currentRelation, ss->ps.state->es_snapshot,
+                    ss->ss_ScanTupleSlot->tts_tupleDescriptor)) {
+    return true;
+  }
+  rt->phase = ScanRuntime::Phase::kDone;
+  return false;
+}
+
 TupleTableSlot* ScanNext(ScanState* ss) {
   auto* state = reinterpret_cast<TsdbScanState*>(ss);
   return Guarded([&]() -> TupleTableSlot* {
     ScanRuntime* rt = state->runtime;
     TupleTableSlot* slot = ss->ss_ScanTupleSlot;
-    Relation rel = ss->ss_currentRelation;
-    Snapshot snapshot = ss->ps.state->es_snapshot;
-    if (!rt->bounds_ready) {
-      ExprContext* econtext = ss->ps.ps_ExprContext;
-      ResetExprContext(econtext);
-      rt->bounds.Evaluate(rt->value_states, rt->kinds, rt->layout, econtext);
-      rt->bounds_ready = true;
-      if (rt->bounds.empty()) rt->phase = ScanRuntime::Phase::kDone;
-    }
-    if (rt->phase == ScanRuntime::Phase::kHot) {
-      MemoryContext caller = MemoryContextSwitchTo(rt->scan_context);
-      if (rt->hot_scan == nullptr) {
-        ScanKeyData key;
-        ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(rt->storage_id));
-        rt->hot_scan =
-            systable_beginscan(rt->hot, HotRowsStorageIndexRelid(), true, snapshot, 1, &key);
-      }
-      HeapTuple hot_tuple = systable_getnext(rt->hot_scan);
-      MemoryContextSwitchTo(caller);
-      if (hot_tuple != nullptr) {
-        ++rt->hot_rows;
-        StoreHotRow(rel, rt->hot, hot_tuple, rt->hot_slot);
-        slot_getallattrs(rt->hot_slot);
-        const int natts = slot->tts_tupleDescriptor->natts;
-        ExecClearTuple(slot);
-        memcpy(slot->tts_values, rt->hot_slot->tts_values, natts * sizeof(Datum));
-        memcpy(slot->tts_isnull, rt->hot_slot->tts_isnull, natts * sizeof(bool));
-        slot->tts_tid = rt->hot_slot->tts_tid;
-        ExecStoreVirtualTuple(slot);
-        slot->tts_tableOid = RelationGetRelid(rel);
-        return slot;
-      }
-      systable_endscan(rt->hot_scan);
-      rt->hot_scan = nullptr;
-      rt->phase = ScanRuntime::Phase::kBlocks;
-    }
+    EnsureBounds(state);
+    if (NextHotRow(state)) return slot;
     while (rt->phase == ScanRuntime::Phase::kBlocks) {
       if (rt->next_selected < rt->selected_count) {
         StoreSelectedRow(rt, slot);
-        slot->tts_tableOid = RelationGetRelid(rel);
+        slot->tts_tableOid = RelationGetRelid(ss->ss_currentRelation);
         return slot;
       }
-      if (!LoadNextBlock(rt, rel, snapshot, slot->tts_tupleDescriptor)) {
-        rt->phase = ScanRuntime::Phase::kDone;
-      }
+      NextBlock(state);
     }
     return ExecClearTuple(slot);
   });
@@ -598,6 +660,56 @@ void SetRelPathlist(PlannerInfo* root, RelOptInfo* rel, Index rti, RangeTblEntry
 }
 
 }  // namespace
+
+bool IsTsdbScanPath(Path* path) {
+  return IsA(path, CustomPath) &&
+         reinterpret_cast<CustomPath*>(path)->methods == &path_methods;
+}
+
+TupleTableSlot* NextQualifiedHotRow(CustomScanState* scan) {
+  auto* state = reinterpret_cast<TsdbScanState*>(scan);
+  EnsureBounds(state);
+  ExprContext* econtext = scan->ss.ps.ps_ExprContext;
+  ExprState* qual = scan->ss.ps.qual;
+  while (NextHotRow(state)) {
+    ResetExprContext(econtext);
+    econtext->ecxt_scantuple = scan->ss.ss_ScanTupleSlot;
+    if (qual == nullptr || PgCall([&] { return ExecQual(qual, econtext); })) {
+      return scan->ss.ss_ScanTupleSlot;
+    }
+  }
+  return nullptr;
+}
+
+bool NextBlockRows(CustomScanState* scan, BlockRows* out) {
+  auto* state = reinterpret_cast<TsdbScanState*>(scan);
+  EnsureBounds(state);
+  while (state->runtime->phase == ScanRuntime::Phase::kHot) NextHotRow(state);
+  if (!NextBlock(state)) return false;
+  ScanRuntime* rt = state->runtime;
+  if (!rt->block_exact) {
+    // Key conditions the series key could not answer: the qual decides
+    // row by row.
+    ExprContext* econtext = scan->ss.ps.ps_ExprContext;
+    TupleTableSlot* slot = scan->ss.ss_ScanTupleSlot;
+    int kept = 0;
+    while (rt->next_selected < rt->selected_count) {
+      const int row = rt->selected[rt->next_selected];
+      StoreSelectedRow(rt, slot);
+      ResetExprContext(econtext);
+      econtext->ecxt_scantuple = slot;
+      if (scan->ss.ps.qual == nullptr || ExecQual(scan->ss.ps.qual, econtext)) {
+        rt->selected[kept++] = row;
+      }
+    }
+    rt->selected_count = kept;
+  }
+  out->columns = &rt->columns;
+  out->rows = rt->selected.data();
+  out->count = rt->selected_count;
+  out->tableoid = RelationGetRelid(scan->ss.ss_currentRelation);
+  return true;
+}
 
 void InitCustomScan() {
   DefineCustomBoolVariable(

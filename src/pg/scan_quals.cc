@@ -351,18 +351,31 @@ void ScanBounds::Evaluate(const std::vector<ExprState*>& states, List* kinds,
         break;
     }
   }
+  signature_ = "K";
+  for (int k = 0; k < layout.nkeys; ++k) {
+    if (k > 0) signature_ += ',';
+    signature_ += std::to_string(layout.keys[k]);
+  }
+  signature_ += ';';
   if (layout.nkeys > 0 && key_constrained_[0]) {
     for (const std::string& text : key_values_[0]) {
-      leading_prefixes_.push_back(SeriesKeyComponent(text));
+      leading_prefixes_.push_back(signature_ + SeriesKeyComponent(text));
     }
     std::sort(leading_prefixes_.begin(), leading_prefixes_.end());
   }
 }
 
-bool ScanBounds::KeyMatches(std::string_view key) const {
-  size_t pos = 0;
+bool ScanBounds::has_key_constraints() const {
+  return std::find(key_constrained_.begin(), key_constrained_.end(), true) !=
+         key_constrained_.end();
+}
+
+ScanBounds::KeyMatch ScanBounds::KeyMatches(std::string_view key) const {
+  if (!has_key_constraints()) return KeyMatch::kYes;
+  if (key.substr(0, signature_.size()) != signature_) return KeyMatch::kUnknown;
+  size_t pos = signature_.size();
   for (size_t k = 0; k < key_constrained_.size(); ++k) {
-    if (pos >= key.size()) return true;  // not a key SeriesKeyText wrote: keep the block
+    if (pos >= key.size()) return KeyMatch::kUnknown;  // not a key SeriesKeyText wrote
     std::string_view text;
     bool is_null = false;
     if (key[pos] == 'N') {
@@ -370,26 +383,26 @@ bool ScanBounds::KeyMatches(std::string_view key) const {
       ++pos;
     } else if (key[pos] == 'V') {
       const size_t colon = key.find(':', pos);
-      if (colon == std::string_view::npos) return true;
+      if (colon == std::string_view::npos) return KeyMatch::kUnknown;
       size_t length = 0;
       for (size_t i = pos + 1; i < colon; ++i) {
-        if (key[i] < '0' || key[i] > '9') return true;
+        if (key[i] < '0' || key[i] > '9') return KeyMatch::kUnknown;
         length = length * 10 + static_cast<size_t>(key[i] - '0');
       }
-      if (colon + 1 + length > key.size()) return true;
+      if (colon + 1 + length > key.size()) return KeyMatch::kUnknown;
       text = key.substr(colon + 1, length);
       pos = colon + 1 + length;
     } else {
-      return true;
+      return KeyMatch::kUnknown;
     }
     if (!key_constrained_[k]) continue;
-    if (is_null) return false;
+    if (is_null) return KeyMatch::kNo;
     if (!std::binary_search(key_values_[k].begin(), key_values_[k].end(), text,
                             [](std::string_view a, std::string_view b) { return a < b; })) {
-      return false;
+      return KeyMatch::kNo;
     }
   }
-  return true;
+  return KeyMatch::kYes;
 }
 
 int SelectRows(const std::vector<ScanBounds::Filter>& filters, const RowColumns& columns,

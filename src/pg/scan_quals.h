@@ -79,12 +79,17 @@ class ScanBounds {
     return min_time <= time_hi_ && max_time >= time_lo_;
   }
   // The series key values of key position 0 (sorted, distinct), as the
-  // prefixes of the blocks' series_key that hold them; empty when key
-  // position 0 is not constrained.
+  // prefixes of the blocks' series_key that hold them under the current
+  // key layout; empty when key position 0 is not constrained.
   const std::vector<std::string>& leading_key_prefixes() const { return leading_prefixes_; }
+  // The signature of the current key layout (SeriesKeyText): blocks whose
+  // series_key starts with it were written under this layout.
+  const std::string& key_signature() const { return signature_; }
   // Whether a block's series key (blocks.series_key bytes) satisfies every
-  // key constraint.
-  bool KeyMatches(std::string_view series_key) const;
+  // key constraint: kUnknown for a block written under another key layout.
+  enum class KeyMatch { kNo, kYes, kUnknown };
+  KeyMatch KeyMatches(std::string_view series_key) const;
+  bool has_key_constraints() const;
   const std::vector<Filter>& filters() const { return filters_; }
 
  private:
@@ -96,6 +101,7 @@ class ScanBounds {
   std::vector<bool> key_constrained_;
   std::vector<std::vector<std::string>> key_values_;
   std::vector<std::string> leading_prefixes_;
+  std::string signature_;
   std::vector<Filter> filters_;
 
   void ConstrainKey(int position, std::vector<std::string> texts);

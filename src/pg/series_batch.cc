@@ -356,8 +356,8 @@ void SeriesBatch::WriteBlock(Relation rel, const std::string& key, Series* s) {
                             : DatumOfBytes(attlens_[keys_[k] - 1], fields[k].bytes);
       }
       MemoryContextSwitchTo(scratch_);
-      bytea* text = SeriesKeyText(static_cast<int>(keys_.size()), key_outputs_, key_values,
-                                  key_nulls);
+      bytea* text = SeriesKeyText(static_cast<int>(keys_.size()), keys_.data(), key_outputs_,
+                                  key_values, key_nulls);
       MemoryContextSwitchTo(key_text_context_);
       s->key_text = static_cast<bytea*>(palloc(VARSIZE(text)));
       memcpy(s->key_text, text, VARSIZE(text));

@@ -1,0 +1,37 @@
+// Custom Scan (TsdbScan) (scan_node.cc), as nodes built on it see it: the
+// aggregate node reads a TsdbScan's rows without forming them.
+#ifndef TSDB_PG_SCAN_NODE_H_
+#define TSDB_PG_SCAN_NODE_H_
+
+#include "pg/block_codec.h"
+
+extern "C" {
+#include "nodes/execnodes.h"
+#include "nodes/pathnodes.h"
+}
+
+namespace tsdb::pg {
+
+bool IsTsdbScanPath(Path* path);
+
+// The hot rows of a TsdbScan that pass its whole qual, in its scan slot
+// (every attribute the plan reads), one per call; null after the last.
+// Plain Postgres code: it may raise.
+TupleTableSlot* NextQualifiedHotRow(CustomScanState* scan);
+
+// The next block of a TsdbScan (after its hot rows) with the rows that pass
+// its pruning and vectorized filters: when every clause of the scan is one
+// of those (AllClausesVectorized), exactly the rows its qual accepts.
+// columns holds every attribute the plan reads; valid until the next call.
+// False after the last block. Raises (C++) on a corrupt block.
+struct BlockRows {
+  const RowColumns* columns;
+  const int* rows;
+  int count;
+  Oid tableoid;
+};
+bool NextBlockRows(CustomScanState* scan, BlockRows* out);
+
+}  // namespace tsdb::pg
+
+#endif  // TSDB_PG_SCAN_NODE_H_
