@@ -7,6 +7,45 @@
 CREATE SCHEMA tsdb;
 GRANT USAGE ON SCHEMA tsdb TO PUBLIC;
 
+-- time_bucket, as TimescaleDB 2.x defines it (src/pg/time_bucket_sql.cc), in
+-- the schema the extension is created in (public unless CREATE EXTENSION says
+-- otherwise), where Grafana's TimescaleDB mode and TimescaleDB queries call it
+-- unqualified. timestamptz buckets at UTC unless a time zone is given.
+CREATE FUNCTION @extschema@.time_bucket(bucket_width interval, ts timestamptz) RETURNS timestamptz
+  AS 'MODULE_PATHNAME', 'tsdb_time_bucket_timestamp' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.time_bucket(bucket_width interval, ts timestamptz, origin timestamptz) RETURNS timestamptz
+  AS 'MODULE_PATHNAME', 'tsdb_time_bucket_timestamp_origin' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.time_bucket(bucket_width interval, ts timestamptz, "offset" interval) RETURNS timestamptz
+  AS 'MODULE_PATHNAME', 'tsdb_time_bucket_timestamp_offset' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.time_bucket(bucket_width interval, ts timestamptz, timezone text,
+                                        origin timestamptz DEFAULT NULL, "offset" interval DEFAULT NULL)
+  RETURNS timestamptz
+  AS 'MODULE_PATHNAME', 'tsdb_time_bucket_timestamptz_zone' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.time_bucket(bucket_width interval, ts timestamp) RETURNS timestamp
+  AS 'MODULE_PATHNAME', 'tsdb_time_bucket_timestamp' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.time_bucket(bucket_width interval, ts timestamp, origin timestamp) RETURNS timestamp
+  AS 'MODULE_PATHNAME', 'tsdb_time_bucket_timestamp_origin' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.time_bucket(bucket_width interval, ts timestamp, "offset" interval) RETURNS timestamp
+  AS 'MODULE_PATHNAME', 'tsdb_time_bucket_timestamp_offset' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.time_bucket(bucket_width interval, ts date) RETURNS date
+  AS 'MODULE_PATHNAME', 'tsdb_time_bucket_date' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.time_bucket(bucket_width interval, ts date, origin date) RETURNS date
+  AS 'MODULE_PATHNAME', 'tsdb_time_bucket_date_origin' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.time_bucket(bucket_width interval, ts date, "offset" interval) RETURNS date
+  AS 'MODULE_PATHNAME', 'tsdb_time_bucket_date_offset' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.time_bucket(bucket_width smallint, ts smallint) RETURNS smallint
+  AS 'MODULE_PATHNAME', 'tsdb_time_bucket_int2' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.time_bucket(bucket_width smallint, ts smallint, "offset" smallint) RETURNS smallint
+  AS 'MODULE_PATHNAME', 'tsdb_time_bucket_int2' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.time_bucket(bucket_width integer, ts integer) RETURNS integer
+  AS 'MODULE_PATHNAME', 'tsdb_time_bucket_int4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.time_bucket(bucket_width integer, ts integer, "offset" integer) RETURNS integer
+  AS 'MODULE_PATHNAME', 'tsdb_time_bucket_int4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.time_bucket(bucket_width bigint, ts bigint) RETURNS bigint
+  AS 'MODULE_PATHNAME', 'tsdb_time_bucket_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.time_bucket(bucket_width bigint, ts bigint, "offset" bigint) RETURNS bigint
+  AS 'MODULE_PATHNAME', 'tsdb_time_bucket_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 -- Column chunk codecs. The bytea is a self-describing column chunk, the same
 -- bytes a block holds for one column (include/tsdb/block_format.h).
 CREATE FUNCTION tsdb.encode_float8(float8[]) RETURNS bytea
