@@ -7,6 +7,7 @@ namespace tsdb::pg {
 void InitStorageCleanup();  // storage_cleanup.cc
 void InitExecutorHook();    // executor_hook.cc
 void InitCustomScan();      // scan_node.cc
+void InitAggregatePushdown();  // agg_node.cc
 }  // namespace tsdb::pg
 
 extern "C" {
@@ -20,6 +21,7 @@ void _PG_init(void) {
     tsdb::pg::InitBulkInsert();
     tsdb::pg::InitExecutorHook();
     tsdb::pg::InitCustomScan();
+    tsdb::pg::InitAggregatePushdown();
   });
 }
 }

@@ -258,6 +258,11 @@ bool LoadNextBlock(ScanRuntime* rt, Relation rel, Snapshot snapshot, TupleDesc d
     rt->columns = DecodeBlock(rel, desc, bytes.data, bytes.size, filter_mask);
     ++rt->blocks_read;
     rt->rows_decoded += rt->columns.rows;
+    // A filter column the block does not have (added since) holds its
+    // default, which SelectRows does not see: the qual decides.
+    for (const ScanBounds::Filter& filter : rt->bounds.filters()) {
+      if (filter.attno > rt->columns.natts) rt->block_exact = false;
+    }
     rt->selected.resize(rt->columns.rows);
     rt->selected_count =
         SelectRows(rt->bounds.filters(), rt->columns, deleted, rt->selected.data());
@@ -709,6 +714,23 @@ bool NextBlockRows(CustomScanState* scan, BlockRows* out) {
   out->count = rt->selected_count;
   out->tableoid = RelationGetRelid(scan->ss.ss_currentRelation);
   return true;
+}
+
+TupleTableSlot* BlockRowSlot(CustomScanState* scan, int row) {
+  auto* state = reinterpret_cast<TsdbScanState*>(scan);
+  ScanRuntime* rt = state->runtime;
+  TupleTableSlot* slot = scan->ss.ss_ScanTupleSlot;
+  // StoreSelectedRow reads the row from the selection.
+  const int saved = rt->next_selected;
+  const int saved_row = rt->selected.empty() ? 0 : rt->selected[0];
+  rt->selected.resize(std::max<size_t>(rt->selected.size(), 1));
+  rt->selected[0] = row;
+  rt->next_selected = 0;
+  StoreSelectedRow(rt, slot);
+  rt->selected[0] = saved_row;
+  rt->next_selected = saved;
+  slot->tts_tableOid = RelationGetRelid(scan->ss.ss_currentRelation);
+  return slot;
 }
 
 void InitCustomScan() {

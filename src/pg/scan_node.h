@@ -32,6 +32,10 @@ struct BlockRows {
 };
 bool NextBlockRows(CustomScanState* scan, BlockRows* out);
 
+// Row `row` of the current block (NextBlockRows) formed in the scan slot,
+// with columns the block lacks at their defaults.
+TupleTableSlot* BlockRowSlot(CustomScanState* scan, int row);
+
 }  // namespace tsdb::pg
 
 #endif  // TSDB_PG_SCAN_NODE_H_

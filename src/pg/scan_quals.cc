@@ -239,6 +239,19 @@ void ClassifyScanQuals(PlannerInfo* root, RelOptInfo* rel, Relation table,
   }
 }
 
+bool AllClausesVectorized(PlannerInfo* root, RelOptInfo* rel, Relation table,
+                          const TableLayout& layout, List* clauses) {
+  ListCell* cell;
+  foreach (cell, clauses) {
+    RestrictInfo* rinfo = lfirst_node(RestrictInfo, cell);
+    UsableQual qual;
+    if (rinfo->pseudoconstant || !Classify(root, rel, table, layout, rinfo->clause, &qual)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 Selectivity PruningSelectivity(PlannerInfo* root, RelOptInfo* rel, Relation table,
                                const TableLayout& layout, List* clauses) {
   List* pruning = NIL;

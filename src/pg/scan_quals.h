@@ -49,6 +49,11 @@ enum class ScanQualKind : int {
 void ClassifyScanQuals(PlannerInfo* root, RelOptInfo* rel, Relation table,
                        const TableLayout& layout, List* clauses, List** values, List** kinds);
 
+// Whether every clause is one ClassifyScanQuals uses (then a TsdbScan's
+// pruning and filters alone decide which rows qualify: scan_node.h).
+bool AllClausesVectorized(PlannerInfo* root, RelOptInfo* rel, Relation table,
+                          const TableLayout& layout, List* clauses);
+
 // The selectivity of the clauses that prune blocks, for costing.
 Selectivity PruningSelectivity(PlannerInfo* root, RelOptInfo* rel, Relation table,
                                const TableLayout& layout, List* clauses);

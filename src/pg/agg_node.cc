@@ -1,0 +1,1007 @@
+// Custom Scan (TsdbAggregate): GROUP BY aggregation of one tsdb table
+// computed from decoded block columns, without forming a row per table row
+// (docs/query.md).
+//
+// Planned from create_upper_paths_hook at UPPERREL_GROUP_AGG when
+//  - the aggregation reads one tsdb table through a TsdbScan whose every
+//    clause is one it prunes or filters by (scan_quals.h), so the block
+//    rows it selects are exactly the rows of the WHERE clause;
+//  - every GROUP BY expression is a column whose values are equal exactly
+//    when their bytes are (integers, text under a deterministic collation,
+//    uuid, bool, timestamps), or a time bucket of the time column:
+//    date_trunc(unit, time [, zone]), date_bin(stride, time, origin),
+//    time_bucket(width, time, ...) with constant other arguments;
+//  - every aggregate is count(*), count(column), sum/avg/min/max of a
+//    float8 column or min/max of a timestamp column, with no DISTINCT,
+//    ORDER BY or FILTER.
+// The node sits on its TsdbScan (a child plan, shown by EXPLAIN) and reads
+// it through scan_node.h: hot rows one by one (the scan's qual applied),
+// then blocks as columns with the selected rows. Rows are grouped into runs
+// of equal group keys (a block is one series sorted by time, so runs are
+// long) and each aggregate folds a run in a tight loop.
+//
+// Time buckets are computed by calling the bucket function itself, once per
+// bucket rather than once per row: these functions are monotone in time,
+// so when f(a) = f(b) every time in [a, b] has that bucket; the node keeps
+// the intervals it has verified so (shared by every series).
+//
+// Results equal PostgreSQL's: the same transition rules (float8 sums and
+// averages raise "value out of range: overflow" as float8pl/float8_accum
+// do, NaN sorts above every number for min/max), one output row for an
+// aggregate without GROUP BY even over no rows. Only the order in which a
+// sum adds its values differs, as it does between any two plans.
+//
+// GUC tsdb.enable_aggregate_pushdown (on) turns it off.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+// Postgres headers (through guard.h) after every C++ header.
+#include "pg/guard.h"
+#include "pg/internal_catalog.h"
+#include "pg/scan_node.h"
+#include "pg/scan_quals.h"
+#include "pg/table_layout.h"
+
+extern "C" {
+#include "access/table.h"
+#include "catalog/pg_aggregate_d.h"
+#include "catalog/pg_language_d.h"
+#include "catalog/pg_proc.h"
+#include "commands/explain.h"
+#include "executor/executor.h"
+#include "executor/instrument.h"
+#include "nodes/extensible.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/cost.h"
+#include "optimizer/optimizer.h"
+#include "optimizer/pathnode.h"
+#include "optimizer/planner.h"
+#include "optimizer/tlist.h"
+#include "parser/parsetree.h"
+#include "utils/datum.h"
+#include "utils/fmgroids.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+}
+
+namespace tsdb::pg {
+namespace {
+
+constexpr const char* kAggName = "TsdbAggregate";
+
+bool enable_aggregate_pushdown = true;
+create_upper_paths_hook_type previous_upper_paths = nullptr;
+
+enum class GroupKind : int { kColumn = 1, kBucket = 2 };
+
+enum class AggKind : int {
+  kCountStar = 1,
+  kCount,
+  kSumFloat8,
+  kMinFloat8,
+  kMaxFloat8,
+  kAvgFloat8,
+  kMinTime,
+  kMaxTime,
+};
+
+const char* AggKindName(AggKind kind) {
+  switch (kind) {
+    case AggKind::kCountStar: return "count(*)";
+    case AggKind::kCount: return "count";
+    case AggKind::kSumFloat8: return "sum";
+    case AggKind::kMinFloat8:
+    case AggKind::kMinTime: return "min";
+    case AggKind::kMaxFloat8:
+    case AggKind::kMaxTime: return "max";
+    case AggKind::kAvgFloat8: return "avg";
+  }
+  return "?";
+}
+
+// ---------------------------------------------------------------------------
+// Planning
+
+// Types whose values are equal exactly when their bytes are.
+bool GroupsByBytes(Oid type) {
+  switch (type) {
+    case INT2OID:
+    case INT4OID:
+    case INT8OID:
+    case TEXTOID:
+    case VARCHAROID:
+    case NAMEOID:
+    case UUIDOID:
+    case BOOLOID:
+    case OIDOID:
+    case TIMESTAMPOID:
+    case TIMESTAMPTZOID:
+    case DATEOID: return true;
+    default: return false;
+  }
+}
+
+Var* PlainVarOf(Node* node, Index relid) {
+  if (node == nullptr || !IsA(node, Var)) return nullptr;
+  Var* var = reinterpret_cast<Var*>(node);
+  if (var->varno != static_cast<int>(relid) || var->varlevelsup != 0 || var->varattno <= 0) {
+    return nullptr;
+  }
+  return var;
+}
+
+// Whether funcid is one of our time_bucket functions (any variant).
+bool IsTimeBucket(Oid funcid) {
+  HeapTuple tuple = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
+  if (!HeapTupleIsValid(tuple)) return false;
+  Form_pg_proc proc = reinterpret_cast<Form_pg_proc>(GETSTRUCT(tuple));
+  bool ours = proc->prolang == ClanguageId;
+  if (ours) {
+    bool isnull;
+    Datum src = SysCacheGetAttr(PROCOID, tuple, Anum_pg_proc_prosrc, &isnull);
+    ours = !isnull && strncmp(TextDatumGetCString(src), "tsdb_time_bucket_timestamp", 26) == 0;
+  }
+  ReleaseSysCache(tuple);
+  return ours;
+}
+
+// Whether `expr` is a bucket of the time column: a monotone function of it
+// with constant other arguments, the time as argument 2.
+bool IsTimeBucketExpr(Node* expr, Index relid, AttrNumber time_attnum) {
+  if (!IsA(expr, FuncExpr)) return false;
+  FuncExpr* func = reinterpret_cast<FuncExpr*>(expr);
+  if (func->funcretset || list_length(func->args) < 2) return false;
+  switch (func->funcid) {
+    case F_DATE_TRUNC_TEXT_TIMESTAMPTZ:
+    case F_DATE_TRUNC_TEXT_TIMESTAMP:
+    case F_DATE_TRUNC_TEXT_TIMESTAMPTZ_TEXT:
+    case F_DATE_BIN_INTERVAL_TIMESTAMPTZ_TIMESTAMPTZ:
+    case F_DATE_BIN_INTERVAL_TIMESTAMP_TIMESTAMP: break;
+    default:
+      if (!IsTimeBucket(func->funcid)) return false;
+  }
+  int position = 0;
+  ListCell* cell;
+  foreach (cell, func->args) {
+    Node* arg = static_cast<Node*>(lfirst(cell));
+    if (position == 1) {
+      Var* var = PlainVarOf(arg, relid);
+      if (var == nullptr || var->varattno != time_attnum) return false;
+    } else if (!IsA(arg, Const)) {
+      return false;
+    }
+    ++position;
+  }
+  return true;
+}
+
+AggKind AggKindOf(Aggref* aggref, Index relid, TupleDesc desc, AttrNumber time_attnum,
+                  AttrNumber* attno) {
+  *attno = 0;
+  if (aggref->aggdistinct != NIL || aggref->aggorder != NIL || aggref->aggfilter != nullptr ||
+      aggref->agglevelsup != 0 || aggref->aggkind != AGGKIND_NORMAL ||
+      aggref->aggsplit != AGGSPLIT_SIMPLE || aggref->aggvariadic) {
+    return AggKind(0);
+  }
+  if (aggref->aggfnoid == F_COUNT_) return AggKind::kCountStar;
+  if (list_length(aggref->args) != 1) return AggKind(0);
+  Var* var = PlainVarOf(
+      reinterpret_cast<Node*>(linitial_node(TargetEntry, aggref->args)->expr), relid);
+  if (var == nullptr || var->varattno > desc->natts) return AggKind(0);
+  *attno = var->varattno;
+  const Oid type = TupleDescAttr(desc, var->varattno - 1)->atttypid;
+  switch (aggref->aggfnoid) {
+    case F_COUNT_ANY: return AggKind::kCount;
+    case F_SUM_FLOAT8: return type == FLOAT8OID ? AggKind::kSumFloat8 : AggKind(0);
+    case F_AVG_FLOAT8: return type == FLOAT8OID ? AggKind::kAvgFloat8 : AggKind(0);
+    case F_MIN_FLOAT8: return type == FLOAT8OID ? AggKind::kMinFloat8 : AggKind(0);
+    case F_MAX_FLOAT8: return type == FLOAT8OID ? AggKind::kMaxFloat8 : AggKind(0);
+    case F_MIN_TIMESTAMPTZ:
+    case F_MIN_TIMESTAMP: return AggKind::kMinTime;
+    case F_MAX_TIMESTAMPTZ:
+    case F_MAX_TIMESTAMP: return AggKind::kMaxTime;
+    default: return AggKind(0);
+  }
+}
+
+// The TsdbScan path (without parameters) among rel's paths, under a
+// projection the planner may have added for the grouping input.
+CustomPath* FindScanPath(RelOptInfo* rel) {
+  ListCell* cell;
+  foreach (cell, rel->pathlist) {
+    Path* path = static_cast<Path*>(lfirst(cell));
+    if (IsA(path, ProjectionPath)) path = reinterpret_cast<ProjectionPath*>(path)->subpath;
+    if (IsTsdbScanPath(path) && path->param_info == nullptr) {
+      return reinterpret_cast<CustomPath*>(path);
+    }
+  }
+  return nullptr;
+}
+
+CustomPathMethods agg_path_methods;
+CustomScanMethods agg_scan_methods;
+CustomExecMethods agg_exec_methods;
+
+// What the plan carries in custom_private: the group expressions' kinds and
+// attribute numbers, the aggregates' kinds and attribute numbers (both as
+// integer pairs), and the bucket expressions (FuncExpr or NULL per group).
+void AddAggregatePath(PlannerInfo* root, RelOptInfo* input_rel, RelOptInfo* output_rel) {
+  Query* parse = root->parse;
+  if (parse->groupingSets != NIL || parse->hasTargetSRFs || parse->hasWindowFuncs ||
+      input_rel->reloptkind != RELOPT_BASEREL) {
+    return;
+  }
+  CustomPath* scan_path = FindScanPath(input_rel);
+  if (scan_path == nullptr) return;
+  RangeTblEntry* rte = planner_rt_fetch(input_rel->relid, root);
+  Relation table = table_open(rte->relid, NoLock);
+  TableLayout layout = LoadTableLayout(table);
+  TupleDesc desc = RelationGetDescr(table);
+  const Index relid = input_rel->relid;
+  bool ok = AllClausesVectorized(root, input_rel, table, layout, input_rel->baserestrictinfo);
+
+  List* scan_tlist = NIL;
+  List* group_specs = NIL;
+  List* buckets = NIL;
+  ListCell* cell;
+  foreach (cell, parse->groupClause) {
+    if (!ok) break;
+    SortGroupClause* clause = lfirst_node(SortGroupClause, cell);
+    Node* expr = get_sortgroupclause_expr(clause, root->processed_tlist);
+    Var* var = PlainVarOf(expr, relid);
+    if (var != nullptr && var->varattno <= desc->natts &&
+        GroupsByBytes(TupleDescAttr(desc, var->varattno - 1)->atttypid) &&
+        (!OidIsValid(var->varcollid) || get_collation_isdeterministic(var->varcollid))) {
+      group_specs = lappend_int(lappend_int(group_specs, static_cast<int>(GroupKind::kColumn)),
+                                var->varattno);
+      buckets = lappend(buckets, nullptr);
+    } else if (layout.time_attnum != InvalidAttrNumber &&
+               IsTimeBucketExpr(expr, relid, layout.time_attnum)) {
+      group_specs = lappend_int(lappend_int(group_specs, static_cast<int>(GroupKind::kBucket)),
+                                layout.time_attnum);
+      buckets = lappend(buckets, copyObjectImpl(expr));
+    } else {
+      ok = false;
+      break;
+    }
+    scan_tlist = lappend(scan_tlist, makeTargetEntry(static_cast<Expr*>(copyObjectImpl(expr)),
+                                                     list_length(scan_tlist) + 1, nullptr, false));
+  }
+  // The aggregates of the output and of HAVING.
+  List* agg_specs = NIL;
+  List* having = static_cast<List*>(static_cast<void*>(parse->havingQual));
+  List* aggrefs = list_concat(
+      pull_var_clause(reinterpret_cast<Node*>(output_rel->reltarget->exprs),
+                      PVC_INCLUDE_AGGREGATES | PVC_RECURSE_PLACEHOLDERS),
+      pull_var_clause(reinterpret_cast<Node*>(having), PVC_INCLUDE_AGGREGATES | PVC_RECURSE_PLACEHOLDERS));
+  foreach (cell, aggrefs) {
+    if (!ok) break;
+    Node* node = static_cast<Node*>(lfirst(cell));
+    if (!IsA(node, Aggref)) continue;  // a grouping Var, matched above
+    if (tlist_member(reinterpret_cast<Expr*>(node), scan_tlist) != nullptr) continue;
+    AttrNumber attno;
+    const AggKind kind = AggKindOf(reinterpret_cast<Aggref*>(node), relid, desc,
+                                   layout.time_attnum, &attno);
+    if (static_cast<int>(kind) == 0) {
+      ok = false;
+      break;
+    }
+    if ((kind == AggKind::kMinTime || kind == AggKind::kMaxTime) &&
+        TupleDescAttr(desc, attno - 1)->atttypid != TIMESTAMPTZOID &&
+        TupleDescAttr(desc, attno - 1)->atttypid != TIMESTAMPOID) {
+      ok = false;
+      break;
+    }
+    agg_specs = lappend_int(lappend_int(agg_specs, static_cast<int>(kind)), attno);
+    scan_tlist = lappend(scan_tlist, makeTargetEntry(static_cast<Expr*>(copyObjectImpl(node)),
+                                                     list_length(scan_tlist) + 1, nullptr, false));
+  }
+  table_close(table, NoLock);
+  if (!ok) return;
+
+  CustomPath* path = makeNode(CustomPath);
+  path->path.pathtype = T_CustomScan;
+  path->path.parent = output_rel;
+  path->path.pathtarget = output_rel->reltarget;
+  path->path.param_info = nullptr;
+  path->path.parallel_aware = false;
+  path->path.parallel_safe = scan_path->path.parallel_safe && output_rel->consider_parallel;
+  path->path.parallel_workers = 0;
+  path->path.pathkeys = NIL;
+  // The planner's own estimate of the groups (its cheapest path's rows).
+  double groups = 1;
+  if (output_rel->pathlist != NIL) {
+    groups = static_cast<Path*>(linitial(output_rel->pathlist))->rows;
+  }
+  path->path.rows = groups;
+  // Folding decoded columns costs a fraction of forming and aggregating
+  // rows: a tenth of the scan's per-row cost.
+  path->path.startup_cost = scan_path->path.total_cost * 0.1;
+  path->path.total_cost = path->path.startup_cost + groups * cpu_tuple_cost;
+  path->flags = 0;
+  path->custom_paths = list_make1(scan_path);
+  path->custom_private = list_make4(group_specs, agg_specs, buckets, scan_tlist);
+  path->methods = &agg_path_methods;
+  // The aggregation replaces PostgreSQL's for this query.
+  output_rel->pathlist = NIL;
+  output_rel->partial_pathlist = NIL;
+  add_path(output_rel, &path->path);
+}
+
+void UpperPaths(PlannerInfo* root, UpperRelationKind stage, RelOptInfo* input_rel,
+                RelOptInfo* output_rel, void* extra) {
+  if (previous_upper_paths != nullptr) {
+    previous_upper_paths(root, stage, input_rel, output_rel, extra);
+  }
+  if (stage != UPPERREL_GROUP_AGG || !enable_aggregate_pushdown) return;
+  Guarded([&] { PgCall([&] { AddAggregatePath(root, input_rel, output_rel); }); });
+}
+
+Plan* PlanAggregate(PlannerInfo* root, RelOptInfo* rel, CustomPath* best_path, List* tlist,
+                    List* clauses, List* custom_plans) {
+  return Guarded([&]() -> Plan* {
+    return PgCall([&]() -> Plan* {
+      CustomScan* plan = makeNode(CustomScan);
+      plan->scan.plan.targetlist = tlist;
+      plan->scan.plan.qual = static_cast<List*>(static_cast<void*>(root->parse->havingQual));
+      plan->scan.scanrelid = 0;
+      plan->flags = best_path->flags;
+      plan->custom_plans = custom_plans;
+      plan->custom_scan_tlist = static_cast<List*>(lfourth(best_path->custom_private));
+      plan->custom_private = list_make3(linitial(best_path->custom_private),
+                                        lsecond(best_path->custom_private),
+                                        lthird(best_path->custom_private));
+      plan->methods = &agg_scan_methods;
+      return &plan->scan.plan;
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Execution
+
+[[noreturn]] void Overflow() {
+  throw SqlError(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "value out of range: overflow");
+}
+
+// Postgres's float8 order (float8_cmp_internal): NaN above everything.
+bool Float8Greater(double a, double b) {
+  if (std::isnan(a)) return !std::isnan(b);
+  if (std::isnan(b)) return false;
+  return a > b;
+}
+
+// One aggregate's transition state.
+struct AggState {
+  int64 count = 0;    // count; avg: N
+  double value = 0;   // sum, min, max; avg: Sx
+  double sxx = 0;     // avg: Sxx, kept once a value reaches kWide
+  int64 time = 0;     // min/max of a timestamp
+  bool has = false;   // a value was seen (sum/min/max)
+  bool wide = false;  // avg: Sxx is tracked
+};
+
+// Below this magnitude no sum of squares of float8 values can overflow
+// (N * (2 * 1e100)^2 < 1.8e308 for any N below 4e107): float8_accum's
+// overflow check on Sxx cannot fire, so Sxx is not computed.
+constexpr double kWide = 1e100;
+
+// float8_accum's transition, for avg (Youngs-Cramer): raises where it does.
+inline void AccumFloat8(AggState* s, double x) {
+  const double n_before = static_cast<double>(s->count);
+  const double sx_before = s->value;
+  const double n = n_before + 1.0;
+  const double sx = sx_before + x;
+  if (!s->wide && std::isfinite(x) && std::fabs(x) >= kWide) s->wide = true;
+  if (n_before > 0.0) {
+    if (s->wide) {
+      const double tmp = x * n - sx;
+      s->sxx += tmp * tmp / (n * n_before);
+    }
+    if (std::isinf(sx) || std::isinf(s->sxx)) {
+      if (!std::isinf(sx_before) && !std::isinf(x)) Overflow();
+      s->sxx = std::numeric_limits<double>::quiet_NaN();
+    }
+  } else if (std::isnan(x) || std::isinf(x)) {
+    s->sxx = std::numeric_limits<double>::quiet_NaN();
+  }
+  s->count += 1;
+  s->value = sx;
+}
+
+// float8pl, for sum: the first value is the state as it is.
+inline void SumFloat8(AggState* s, double x) {
+  if (!s->has) {
+    s->value = x;
+    s->has = true;
+    return;
+  }
+  const double sum = s->value + x;
+  if (std::isinf(sum) && !std::isinf(s->value) && !std::isinf(x)) Overflow();
+  s->value = sum;
+}
+
+struct AggSpec {
+  AggKind kind;
+  int attno;
+};
+
+// A time bucket function called with constant arguments and the time.
+struct BucketFunction {
+  FmgrInfo flinfo;
+  FunctionCallInfo fcinfo;
+  int64 width_guess;  // microseconds a bucket usually spans
+  // Verified intervals [first, last] of times with one bucket, by first.
+  struct Span {
+    int64 last;
+    int64 bucket;
+  };
+  std::map<int64, Span> spans;
+  int64 last_first = 1, last_last = 0, last_bucket = 0;  // the span used last
+  uint64 calls = 0;
+};
+
+struct Group {
+  size_t first_state;  // into AggRuntime::states
+  std::vector<Datum> values;
+  std::vector<char> nulls;
+};
+
+struct GroupSpec {
+  GroupKind kind;
+  int attno;
+  BucketFunction* bucket = nullptr;
+  int16 typlen = 0;
+  bool typbyval = true;
+};
+
+struct AggRuntime {
+  std::vector<GroupSpec> groups;
+  std::vector<AggSpec> aggs;
+  std::vector<std::unique_ptr<BucketFunction>> buckets;
+  absl::flat_hash_map<std::string, size_t> index;
+  std::vector<Group> group_list;
+  std::vector<AggState> states;
+  std::string key;  // scratch for a group key
+  std::vector<Datum> key_values;
+  std::vector<char> key_nulls;
+  MemoryContext group_context = nullptr;  // group key values
+  bool done = false;
+  size_t next_output = 0;
+  uint64 hot_rows = 0, block_rows = 0;
+};
+
+struct AggScanState {
+  CustomScanState css;  // first
+  AggRuntime* runtime;
+};
+
+void DeleteAggRuntime(void* arg) { delete static_cast<AggRuntime*>(arg); }
+
+int64 CallBucket(BucketFunction* f, int64 time) {
+  ++f->calls;
+  return PgCall([&] {
+    f->fcinfo->args[1].value = Int64GetDatum(time);
+    f->fcinfo->args[1].isnull = false;
+    f->fcinfo->isnull = false;
+    Datum result = FunctionCallInvoke(f->fcinfo);
+    if (f->fcinfo->isnull) {
+      ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
+                      errmsg("time bucket function returned NULL for a non-NULL time")));
+    }
+    return DatumGetInt64(result);
+  });
+}
+
+// The bucket of `time`, from a verified span when one holds it.
+int64 BucketOf(BucketFunction* f, int64 time) {
+  if (time >= f->last_first && time <= f->last_last) return f->last_bucket;
+  auto it = f->spans.upper_bound(time);
+  if (it != f->spans.begin()) {
+    --it;
+    if (time <= it->second.last) {
+      f->last_first = it->first;
+      f->last_last = it->second.last;
+      f->last_bucket = it->second.bucket;
+      return f->last_bucket;
+    }
+  }
+  const int64 bucket = CallBucket(f, time);
+  // Extend [time, time] to as much of the bucket as two calls verify: down
+  // to the bucket's start when it maps to itself, up to start + width - 1
+  // (else binary search for the end, at DST changes say).
+  int64 first = time;
+  if (bucket <= time && CallBucket(f, bucket) == bucket) first = bucket;
+  int64 last = time;
+  int64 guess = (bucket <= time ? bucket : time);
+  if (guess <= INT64_MAX - f->width_guess) {
+    guess += f->width_guess - 1;
+    if (guess > time) {
+      if (CallBucket(f, guess) == bucket) {
+        last = guess;
+      } else {
+        int64 lo = time, hi = guess;  // f(lo) == bucket, f(hi) != bucket
+        while (hi - lo > 1) {
+          const int64 mid = lo + (hi - lo) / 2;
+          if (CallBucket(f, mid) == bucket) lo = mid; else hi = mid;
+        }
+        last = lo;
+      }
+    }
+  }
+  // Spans never overlap: a new one is cut back to the next known one.
+  auto next = f->spans.upper_bound(first);
+  if (next != f->spans.end() && next->first <= last) last = next->first - 1;
+  if (last >= time) f->spans[first] = BucketFunction::Span{last, bucket};
+  f->last_first = first;
+  f->last_last = std::max(last, time);
+  f->last_bucket = bucket;
+  return bucket;
+}
+
+// The width a bucket function's buckets usually have, from its constant
+// argument (a guess: every span is verified).
+int64 WidthGuess(FuncExpr* func) {
+  constexpr int64 kMinute = 60 * int64{1000000};
+  Const* first = linitial_node(Const, func->args);
+  if (first->constisnull) return kMinute;
+  if (first->consttype == INTERVALOID) {
+    const Interval* span = DatumGetIntervalP(first->constvalue);
+    const int64 width = span->month * 28 * 24 * 60 * kMinute + span->day * 24 * 60 * kMinute + span->time;
+    return std::max<int64>(width, 1);
+  }
+  if (first->consttype == TEXTOID) {
+    char* unit = TextDatumGetCString(first->constvalue);
+    int64 width = kMinute;
+    if (pg_strcasecmp(unit, "microseconds") == 0) width = 1;
+    else if (pg_strcasecmp(unit, "milliseconds") == 0) width = 1000;
+    else if (pg_strcasecmp(unit, "second") == 0) width = 1000000;
+    else if (pg_strcasecmp(unit, "minute") == 0) width = kMinute;
+    else if (pg_strcasecmp(unit, "hour") == 0) width = 60 * kMinute;
+    else if (pg_strcasecmp(unit, "day") == 0) width = 24 * 60 * kMinute;
+    else if (pg_strcasecmp(unit, "week") == 0) width = 7 * 24 * 60 * kMinute;
+    else width = 28 * 24 * 60 * kMinute;  // month and longer
+    pfree(unit);
+    return width;
+  }
+  return kMinute;
+}
+
+// Appends one group value's bytes to the key (a NULL flag first).
+void AppendKeyValue(std::string* key, const GroupSpec& spec, Datum value, bool isnull) {
+  key->push_back(isnull ? 'N' : 'V');
+  if (isnull) return;
+  if (spec.typbyval) {
+    key->append(reinterpret_cast<const char*>(&value), sizeof(Datum));
+  } else if (spec.typlen == -1) {
+    const struct varlena* v = reinterpret_cast<const struct varlena*>(DatumGetPointer(value));
+    const uint32 size = VARSIZE_ANY_EXHDR(v);
+    key->append(reinterpret_cast<const char*>(&size), sizeof(size));
+    key->append(VARDATA_ANY(v), size);
+  } else if (spec.typlen == -2) {
+    const char* s = DatumGetCString(value);
+    key->append(s, strlen(s) + 1);
+  } else {
+    key->append(DatumGetPointer(value), spec.typlen);
+  }
+}
+
+// The group of the key in rt->key / rt->key_values, created when new.
+size_t FindGroup(AggRuntime* rt) {
+  auto [it, inserted] = rt->index.try_emplace(rt->key, rt->group_list.size());
+  if (inserted) {
+    Group group;
+    group.first_state = rt->states.size();
+    rt->states.resize(rt->states.size() + rt->aggs.size());
+    group.values.resize(rt->groups.size());
+    group.nulls.resize(rt->groups.size());
+    for (size_t g = 0; g < rt->groups.size(); ++g) {
+      group.nulls[g] = rt->key_nulls[g];
+      const GroupSpec& spec = rt->groups[g];
+      if (rt->key_nulls[g] || spec.typbyval) {
+        group.values[g] = rt->key_values[g];
+      } else {
+        group.values[g] = PgCall([&] {
+          MemoryContext caller = MemoryContextSwitchTo(rt->group_context);
+          Datum copy = datumCopy(rt->key_values[g], false, spec.typlen);
+          MemoryContextSwitchTo(caller);
+          return copy;
+        });
+      }
+    }
+    rt->group_list.push_back(std::move(group));
+  }
+  return it->second;
+}
+
+// Folds rows[0..count) of the columns into the states of one group.
+void FoldRun(AggRuntime* rt, AggState* states, const RowColumns& columns, const int* rows,
+             int count) {
+  for (size_t a = 0; a < rt->aggs.size(); ++a) {
+    AggState* s = &states[a];
+    const AggSpec& spec = rt->aggs[a];
+    if (spec.kind == AggKind::kCountStar) {
+      s->count += count;
+      continue;
+    }
+    const int c = spec.attno - 1;
+    const Datum* values = columns.values[c];
+    const bool* nulls = columns.nulls[c];
+    switch (spec.kind) {
+      case AggKind::kCount:
+        for (int i = 0; i < count; ++i) s->count += !nulls[rows[i]];
+        break;
+      case AggKind::kSumFloat8:
+        for (int i = 0; i < count; ++i) {
+          if (!nulls[rows[i]]) SumFloat8(s, DatumGetFloat8(values[rows[i]]));
+        }
+        break;
+      case AggKind::kAvgFloat8:
+        for (int i = 0; i < count; ++i) {
+          if (!nulls[rows[i]]) AccumFloat8(s, DatumGetFloat8(values[rows[i]]));
+        }
+        break;
+      case AggKind::kMinFloat8:
+      case AggKind::kMaxFloat8: {
+        const bool max = spec.kind == AggKind::kMaxFloat8;
+        for (int i = 0; i < count; ++i) {
+          if (nulls[rows[i]]) continue;
+          const double x = DatumGetFloat8(values[rows[i]]);
+          if (!s->has || (max ? Float8Greater(x, s->value) : Float8Greater(s->value, x))) {
+            s->value = x;
+            s->has = true;
+          }
+        }
+        break;
+      }
+      case AggKind::kMinTime:
+      case AggKind::kMaxTime: {
+        const bool max = spec.kind == AggKind::kMaxTime;
+        for (int i = 0; i < count; ++i) {
+          if (nulls[rows[i]]) continue;
+          const int64 t = DatumGetInt64(values[rows[i]]);
+          if (!s->has || (max ? t > s->time : t < s->time)) {
+            s->time = t;
+            s->has = true;
+          }
+        }
+        break;
+      }
+      case AggKind::kCountStar: break;
+    }
+  }
+}
+
+// The group values of row `row` into rt->key_values / key_nulls.
+void GroupValuesOfRow(AggRuntime* rt, const RowColumns& columns, int row) {
+  for (size_t g = 0; g < rt->groups.size(); ++g) {
+    const GroupSpec& spec = rt->groups[g];
+    const int c = spec.attno - 1;
+    const bool isnull = columns.nulls[c][row];
+    rt->key_nulls[g] = isnull;
+    if (isnull) {
+      rt->key_values[g] = 0;
+    } else if (spec.kind == GroupKind::kBucket) {
+      rt->key_values[g] = Int64GetDatum(BucketOf(spec.bucket, DatumGetInt64(columns.values[c][row])));
+    } else {
+      rt->key_values[g] = columns.values[c][row];
+    }
+  }
+}
+
+void BuildKey(AggRuntime* rt) {
+  rt->key.clear();
+  for (size_t g = 0; g < rt->groups.size(); ++g) {
+    AppendKeyValue(&rt->key, rt->groups[g], rt->key_values[g], rt->key_nulls[g]);
+  }
+}
+
+// Folds the selected rows of a block: runs of rows with equal group values
+// go to one group lookup.
+void FoldBlock(AggRuntime* rt, const BlockRows& block) {
+  const RowColumns& columns = *block.columns;
+  rt->block_rows += block.count;
+  std::vector<Datum> run_values(rt->groups.size());
+  std::vector<char> run_nulls(rt->groups.size());
+  int start = 0;
+  while (start < block.count) {
+    GroupValuesOfRow(rt, columns, block.rows[start]);
+    run_values.assign(rt->key_values.begin(), rt->key_values.end());
+    run_nulls.assign(rt->key_nulls.begin(), rt->key_nulls.end());
+    int end = start + 1;
+    for (; end < block.count; ++end) {
+      GroupValuesOfRow(rt, columns, block.rows[end]);
+      if (!std::equal(run_values.begin(), run_values.end(), rt->key_values.begin()) ||
+          !std::equal(run_nulls.begin(), run_nulls.end(), rt->key_nulls.begin())) {
+        break;
+      }
+    }
+    std::copy(run_values.begin(), run_values.end(), rt->key_values.begin());
+    std::copy(run_nulls.begin(), run_nulls.end(), rt->key_nulls.begin());
+    BuildKey(rt);
+    const size_t group = FindGroup(rt);
+    FoldRun(rt, &rt->states[rt->group_list[group].first_state], columns, block.rows + start,
+            end - start);
+    start = end;
+  }
+}
+
+// Folds one row held in a slot (hot rows, and rows of blocks that lack a
+// column the aggregation reads).
+void FoldSlot(AggRuntime* rt, TupleTableSlot* slot) {
+  for (size_t g = 0; g < rt->groups.size(); ++g) {
+    const GroupSpec& spec = rt->groups[g];
+    const int c = spec.attno - 1;
+    rt->key_nulls[g] = slot->tts_isnull[c];
+    rt->key_values[g] =
+        slot->tts_isnull[c] ? Datum(0)
+        : spec.kind == GroupKind::kBucket
+            ? Int64GetDatum(BucketOf(spec.bucket, DatumGetInt64(slot->tts_values[c])))
+            : slot->tts_values[c];
+  }
+  BuildKey(rt);
+  const size_t group = FindGroup(rt);
+  // A one-row "block": the slot's values as columns.
+  RowColumns columns;
+  columns.rows = 1;
+  columns.natts = slot->tts_tupleDescriptor->natts;
+  std::vector<Datum*> values(columns.natts);
+  std::vector<bool*> nulls(columns.natts);
+  for (int a = 0; a < columns.natts; ++a) {
+    values[a] = &slot->tts_values[a];
+    nulls[a] = &slot->tts_isnull[a];
+  }
+  columns.values = values.data();
+  columns.nulls = nulls.data();
+  const int row = 0;
+  FoldRun(rt, &rt->states[rt->group_list[group].first_state], columns, &row, 1);
+}
+
+bool BlockHasAllColumns(const AggRuntime* rt, const RowColumns& columns) {
+  for (const GroupSpec& spec : rt->groups) {
+    if (spec.attno > columns.natts || columns.values[spec.attno - 1] == nullptr) return false;
+  }
+  for (const AggSpec& spec : rt->aggs) {
+    if (spec.attno > 0 && (spec.attno > columns.natts || columns.values[spec.attno - 1] == nullptr)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void Aggregate(AggScanState* state) {
+  AggRuntime* rt = state->runtime;
+  auto* scan = reinterpret_cast<CustomScanState*>(linitial(state->css.custom_ps));
+  for (;;) {
+    TupleTableSlot* slot = PgCall([&] { return NextQualifiedHotRow(scan); });
+    if (slot == nullptr) break;
+    ++rt->hot_rows;
+    FoldSlot(rt, slot);
+  }
+  // The scan runs inside this node: its EXPLAIN ANALYZE line counts the
+  // rows it handed over.
+  Instrumentation* instrument = scan->ss.ps.instrument;
+  if (instrument != nullptr) InstrStartNode(instrument);
+  double scan_rows = static_cast<double>(rt->hot_rows);
+  BlockRows block;
+  while (NextBlockRows(scan, &block)) {
+    scan_rows += block.count;
+    if (block.count == 0) continue;
+    if (BlockHasAllColumns(rt, *block.columns)) {
+      FoldBlock(rt, block);
+    } else {
+      // Columns added after the block was written: their defaults, through
+      // the scan's row forming.
+      for (int i = 0; i < block.count; ++i) {
+        TupleTableSlot* slot = PgCall([&] { return BlockRowSlot(scan, block.rows[i]); });
+        ++rt->block_rows;
+        FoldSlot(rt, slot);
+      }
+    }
+  }
+  if (instrument != nullptr) InstrStopNode(instrument, scan_rows);
+  // An aggregate without GROUP BY has one row even over no rows.
+  if (rt->groups.empty() && rt->group_list.empty()) {
+    rt->key.clear();
+    FindGroup(rt);
+  }
+  rt->done = true;
+}
+
+void StoreGroup(AggRuntime* rt, const Group& group, TupleTableSlot* slot) {
+  ExecClearTuple(slot);
+  size_t column = 0;
+  for (size_t g = 0; g < rt->groups.size(); ++g, ++column) {
+    slot->tts_values[column] = group.values[g];
+    slot->tts_isnull[column] = group.nulls[g];
+  }
+  for (size_t a = 0; a < rt->aggs.size(); ++a, ++column) {
+    const AggState& s = rt->states[group.first_state + a];
+    Datum value = 0;
+    bool isnull = false;
+    switch (rt->aggs[a].kind) {
+      case AggKind::kCountStar:
+      case AggKind::kCount: value = Int64GetDatum(s.count); break;
+      case AggKind::kSumFloat8:
+      case AggKind::kMinFloat8:
+      case AggKind::kMaxFloat8:
+        isnull = !s.has;
+        value = Float8GetDatum(s.value);
+        break;
+      case AggKind::kAvgFloat8:
+        isnull = s.count == 0;
+        value = Float8GetDatum(s.count == 0 ? 0 : s.value / static_cast<double>(s.count));
+        break;
+      case AggKind::kMinTime:
+      case AggKind::kMaxTime:
+        isnull = !s.has;
+        value = Int64GetDatum(s.time);
+        break;
+    }
+    slot->tts_values[column] = value;
+    slot->tts_isnull[column] = isnull;
+  }
+  ExecStoreVirtualTuple(slot);
+}
+
+TupleTableSlot* AggNext(ScanState* ss) {
+  auto* state = reinterpret_cast<AggScanState*>(ss);
+  return Guarded([&]() -> TupleTableSlot* {
+    AggRuntime* rt = state->runtime;
+    if (!rt->done) Aggregate(state);
+    TupleTableSlot* slot = ss->ss_ScanTupleSlot;
+    if (rt->next_output >= rt->group_list.size()) return ExecClearTuple(slot);
+    StoreGroup(rt, rt->group_list[rt->next_output++], slot);
+    return slot;
+  });
+}
+
+bool AggRecheck(ScanState*, TupleTableSlot*) { return true; }
+
+TupleTableSlot* ExecAggregate(CustomScanState* node) {
+  return ExecScan(&node->ss, AggNext, AggRecheck);
+}
+
+void ResetGroups(AggRuntime* rt) {
+  rt->index.clear();
+  rt->group_list.clear();
+  rt->states.clear();
+  rt->done = false;
+  rt->next_output = 0;
+  MemoryContextReset(rt->group_context);
+}
+
+void BeginAggregate(CustomScanState* node, EState* estate, int eflags) {
+  auto* state = reinterpret_cast<AggScanState*>(node);
+  Guarded([&] {
+    CustomScan* plan = reinterpret_cast<CustomScan*>(node->ss.ps.plan);
+    auto owned = std::make_unique<AggRuntime>();
+    AggRuntime* rt = owned.get();
+    PgCall([&] {
+      auto* callback = static_cast<MemoryContextCallback*>(
+          MemoryContextAllocZero(estate->es_query_cxt, sizeof(MemoryContextCallback)));
+      callback->func = DeleteAggRuntime;
+      callback->arg = rt;
+      MemoryContextRegisterResetCallback(estate->es_query_cxt, callback);
+    });
+    owned.release();
+    state->runtime = rt;
+    Plan* child = static_cast<Plan*>(linitial(plan->custom_plans));
+    PlanState* child_state = PgCall([&] { return ExecInitNode(child, estate, eflags); });
+    node->custom_ps = PgCall([&] { return list_make1(child_state); });
+    rt->group_context = PgCall([&] {
+      return AllocSetContextCreate(CurrentMemoryContext, "tsdb aggregate groups",
+                                   ALLOCSET_DEFAULT_SIZES);
+    });
+    List* group_specs = static_cast<List*>(linitial(plan->custom_private));
+    List* agg_specs = static_cast<List*>(lsecond(plan->custom_private));
+    List* buckets = static_cast<List*>(lthird(plan->custom_private));
+    TupleDesc scan_desc = node->ss.ss_ScanTupleSlot->tts_tupleDescriptor;
+    for (int i = 0; i + 1 < list_length(group_specs); i += 2) {
+      GroupSpec spec;
+      spec.kind = static_cast<GroupKind>(list_nth_int(group_specs, i));
+      spec.attno = list_nth_int(group_specs, i + 1);
+      Form_pg_attribute attr = TupleDescAttr(scan_desc, i / 2);
+      spec.typlen = attr->attlen;
+      spec.typbyval = attr->attbyval;
+      if (spec.kind == GroupKind::kBucket) {
+        FuncExpr* func = static_cast<FuncExpr*>(list_nth(buckets, i / 2));
+        auto bucket = std::make_unique<BucketFunction>();
+        const int nargs = list_length(func->args);
+        PgCall([&] {
+          fmgr_info(func->funcid, &bucket->flinfo);
+          bucket->fcinfo = static_cast<FunctionCallInfo>(palloc0(SizeForFunctionCallInfo(nargs)));
+          InitFunctionCallInfoData(*bucket->fcinfo, &bucket->flinfo, nargs, func->inputcollid,
+                                   nullptr, nullptr);
+          for (int a = 0; a < nargs; ++a) {
+            if (a == 1) continue;
+            Const* arg = list_nth_node(Const, func->args, a);
+            bucket->fcinfo->args[a].value = arg->constvalue;
+            bucket->fcinfo->args[a].isnull = arg->constisnull;
+          }
+          bucket->width_guess = WidthGuess(func);
+        });
+        spec.bucket = bucket.get();
+        rt->buckets.push_back(std::move(bucket));
+      }
+      rt->groups.push_back(spec);
+    }
+    for (int i = 0; i + 1 < list_length(agg_specs); i += 2) {
+      rt->aggs.push_back(AggSpec{static_cast<AggKind>(list_nth_int(agg_specs, i)),
+                                 list_nth_int(agg_specs, i + 1)});
+    }
+    rt->key_values.resize(rt->groups.size());
+    rt->key_nulls.resize(rt->groups.size());
+  });
+}
+
+void EndAggregate(CustomScanState* node) {
+  ExecEndNode(static_cast<PlanState*>(linitial(node->custom_ps)));
+}
+
+void ReScanAggregate(CustomScanState* node) {
+  auto* state = reinterpret_cast<AggScanState*>(node);
+  Guarded([&] { ResetGroups(state->runtime); });
+  PlanState* child = static_cast<PlanState*>(linitial(node->custom_ps));
+  if (node->ss.ps.chgParam != nullptr) UpdateChangedParamSet(child, node->ss.ps.chgParam);
+  if (child->chgParam == nullptr) ExecReScan(child);
+}
+
+void ExplainAggregate(CustomScanState* node, List* ancestors, ExplainState* es) {
+  auto* state = reinterpret_cast<AggScanState*>(node);
+  CustomScan* plan = reinterpret_cast<CustomScan*>(node->ss.ps.plan);
+  List* agg_specs = static_cast<List*>(lsecond(plan->custom_private));
+  List* names = NIL;
+  for (int i = 0; i + 1 < list_length(agg_specs); i += 2) {
+    names = lappend(names, pstrdup(AggKindName(static_cast<AggKind>(list_nth_int(agg_specs, i)))));
+  }
+  ExplainPropertyList("Aggregates", names, es);
+  if (es->analyze && state->runtime != nullptr) {
+    const AggRuntime* rt = state->runtime;
+    ExplainPropertyInteger("Groups", nullptr, rt->group_list.size(), es);
+    ExplainPropertyInteger("Hot Rows Aggregated", nullptr, rt->hot_rows, es);
+    ExplainPropertyInteger("Block Rows Aggregated", nullptr, rt->block_rows, es);
+    uint64 calls = 0;
+    for (const auto& bucket : rt->buckets) calls += bucket->calls;
+    if (!rt->buckets.empty()) ExplainPropertyInteger("Bucket Function Calls", nullptr, calls, es);
+  }
+}
+
+Node* CreateAggState(CustomScan* plan) {
+  auto* state = static_cast<AggScanState*>(palloc0(sizeof(AggScanState)));
+  NodeSetTag(state, T_CustomScanState);
+  state->css.methods = &agg_exec_methods;
+  return reinterpret_cast<Node*>(state);
+}
+
+}  // namespace
+
+void InitAggregatePushdown() {
+  DefineCustomBoolVariable(
+      "tsdb.enable_aggregate_pushdown",
+      "Computes GROUP BY aggregates of tsdb tables from decoded block columns (TsdbAggregate).",
+      "Off: PostgreSQL aggregates the rows TsdbScan forms (for comparison).",
+      &enable_aggregate_pushdown, true, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+  agg_path_methods.CustomName = kAggName;
+  agg_path_methods.PlanCustomPath = PlanAggregate;
+  agg_scan_methods.CustomName = kAggName;
+  agg_scan_methods.CreateCustomScanState = CreateAggState;
+  agg_exec_methods.CustomName = kAggName;
+  agg_exec_methods.BeginCustomScan = BeginAggregate;
+  agg_exec_methods.ExecCustomScan = ExecAggregate;
+  agg_exec_methods.EndCustomScan = EndAggregate;
+  agg_exec_methods.ReScanCustomScan = ReScanAggregate;
+  agg_exec_methods.ExplainCustomScan = ExplainAggregate;
+  RegisterCustomScanMethods(&agg_scan_methods);
+  previous_upper_paths = create_upper_paths_hook;
+  create_upper_paths_hook = UpperPaths;
+}
+
+}  // namespace tsdb::pg
