@@ -1,4 +1,6 @@
 -- Custom Scan (TsdbScan): what it prunes and filters, when it is used and when not.
+-- (Aggregates over it run as TsdbAggregate: sql/aggregate_pushdown.sql; off here to see the scan.)
+SET tsdb.enable_aggregate_pushdown = off;
 SET tsdb.write_blocks_directly = on;
 CREATE TABLE cs (time timestamptz, host text, v float8, n int) USING tsdb;
 -- 10 cs_hosts x 2000 rows each, one every 10 s per host: 10 blocks of 2000 rows.
@@ -55,6 +57,17 @@ SELECT h.name, l.time, l.v FROM cs_hosts h
 CROSS JOIN LATERAL (SELECT time, v FROM cs WHERE cs.host = h.name ORDER BY time DESC LIMIT 1) l
 ORDER BY 1;
 
+-- ORDER BY time DESC / ASC with LIMIT decodes only the newest / oldest blocks.
+SELECT explain_scan($$SELECT time, host, v FROM cs ORDER BY time DESC LIMIT 3$$);
+SELECT time, host, v, n FROM cs ORDER BY time DESC, n LIMIT 3;
+SELECT time, host, v, n FROM cs ORDER BY time DESC LIMIT 1;
+SELECT time, host, v, n FROM cs WHERE host = 'h2' ORDER BY time LIMIT 2;
+-- NULL times come first descending, last ascending (PostgreSQL's defaults), hot rows merged in.
+SELECT n FROM cs WHERE host = 'h4' ORDER BY time DESC LIMIT 2;
+SELECT n FROM cs WHERE host = 'h4' ORDER BY time LIMIT 1;
+SELECT explain_scan($$SELECT h.name, l.n FROM cs_hosts h CROSS JOIN LATERAL
+                      (SELECT n FROM cs WHERE cs.host = h.name ORDER BY time DESC LIMIT 1) l$$);
+
 -- Hot rows, columns added after blocks were written, whole rows, tableoid.
 ALTER TABLE cs ADD COLUMN extra int DEFAULT 7;
 SELECT extra, count(*) FROM cs GROUP BY extra;
@@ -83,5 +96,6 @@ COMMIT;
 SET force_parallel_mode = on;
 SELECT count(*), sum(v) FROM cs WHERE host = 'h7';
 RESET force_parallel_mode;
+RESET tsdb.enable_aggregate_pushdown;
 DROP TABLE cs, cs_hosts;
 DROP FUNCTION explain_scan(text);

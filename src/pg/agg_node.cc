@@ -949,9 +949,11 @@ void EndAggregate(CustomScanState* node) {
 void ReScanAggregate(CustomScanState* node) {
   auto* state = reinterpret_cast<AggScanState*>(node);
   Guarded([&] { ResetGroups(state->runtime); });
+  // Rescanned now, not lazily on its next ExecProcNode: this node reads it
+  // through scan_node.h and never calls ExecProcNode on it.
   PlanState* child = static_cast<PlanState*>(linitial(node->custom_ps));
   if (node->ss.ps.chgParam != nullptr) UpdateChangedParamSet(child, node->ss.ps.chgParam);
-  if (child->chgParam == nullptr) ExecReScan(child);
+  ExecReScan(child);
 }
 
 void ExplainAggregate(CustomScanState* node, List* ancestors, ExplainState* es) {

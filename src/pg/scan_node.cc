@@ -34,6 +34,8 @@ extern "C" {
 #include "access/stratnum.h"
 #include "access/sysattr.h"
 #include "access/table.h"
+#include "catalog/pg_am_d.h"
+#include "commands/defrem.h"
 #include "commands/explain.h"
 #include "executor/executor.h"
 #include "executor/nodeCustom.h"
@@ -46,6 +48,7 @@ extern "C" {
 #include "optimizer/prep.h"
 #include "optimizer/restrictinfo.h"
 #include "parser/parsetree.h"
+#include "storage/bufmgr.h"
 #include "utils/fmgroids.h"
 #include "utils/rel.h"
 }
@@ -60,6 +63,41 @@ set_rel_pathlist_hook_type previous_set_rel_pathlist = nullptr;
 
 // ---------------------------------------------------------------------------
 // Execution
+
+// A time ordering key: NULL sorts above every time (DESC NULLS FIRST and
+// ASC NULLS LAST, PostgreSQL's defaults, are the orders supported).
+struct TimeKey {
+  bool null;
+  int64 time;
+};
+
+// Whether a comes before b in the output order (1 ascending, -1 descending).
+bool Precedes(const TimeKey& a, const TimeKey& b, int order) {
+  if (a.null != b.null) return order < 0 ? a.null : b.null;
+  if (a.null) return false;
+  return order < 0 ? a.time > b.time : a.time < b.time;
+}
+
+// A block not decoded yet, with the first key in output order any of its
+// rows can have.
+struct OrderCandidate {
+  ItemPointerData tid;
+  TimeKey bound;
+};
+
+// Rows ready to merge: a decoded block's selected rows, or the hot rows,
+// in output order.
+struct OrderCursor {
+  MemoryContext context = nullptr;
+  HeapTuple block_tuple = nullptr;  // null: the hot rows
+  RowColumns columns{0, 0, nullptr, nullptr};
+  std::vector<int> rows;
+  std::vector<HeapTuple> hot;
+  std::vector<TimeKey> keys;  // per position
+  size_t pos = 0;
+  // No destructor deletes `context`: a child of the scan's context, it can
+  // be gone already when the runtime is freed after an error.
+};
 
 // Everything a running scan keeps; a C++ object owned by the executor's
 // memory context (deleted by a reset callback, so an error that skips
@@ -104,6 +142,17 @@ struct ScanRuntime {
   std::vector<Datum> missing_values;  // of attributes the block does not have
   std::vector<bool> missing_nulls;
 
+  // Ordered output (a path ordered by the time column): 0 none, 1 ascending
+  // (NULLS LAST), -1 descending (NULLS FIRST). Blocks are merged lazily:
+  // one is decoded only when its bound (max_time descending, min_time
+  // ascending) could precede the next row of those already decoded.
+  int order = 0;
+  bool ordered_ready = false;
+  std::vector<OrderCandidate> candidates;
+  size_t next_candidate = 0;
+  std::vector<std::unique_ptr<OrderCursor>> cursors;
+  OrderCursor* emitted = nullptr;  // holds the slot's last row
+
   // EXPLAIN ANALYZE
   uint64 blocks_read = 0;
   uint64 blocks_pruned = 0;
@@ -128,6 +177,12 @@ void EndScans(ScanRuntime* rt) {
 
 void RestartScan(ScanRuntime* rt) {
   EndScans(rt);
+  rt->ordered_ready = false;
+  rt->candidates.clear();
+  rt->next_candidate = 0;
+  for (const auto& cursor : rt->cursors) MemoryContextDelete(cursor->context);
+  rt->cursors.clear();
+  rt->emitted = nullptr;
   rt->phase = ScanRuntime::Phase::kHot;
   rt->next_probe = 0;
   rt->probing = false;
@@ -234,6 +289,35 @@ HeapTuple NextBlockTuple(ScanRuntime* rt, Snapshot snapshot) {
   }
 }
 
+// Decodes block_tuple (in CurrentMemoryContext) for the scan: the filter
+// columns, the rows they select (into *selected, returning their count),
+// and when a row survives every other column the plan reads.
+int DecodeForScan(ScanRuntime* rt, Relation rel, TupleDesc desc, HeapTuple block_tuple,
+                  RowColumns* columns, std::vector<int>* selected) {
+  const BlockBytes bytes = BlockBytesOf(rt->blocks, block_tuple);
+  const DeletedRows deleted = DeletedRowsOf(rt->blocks, block_tuple);
+  // vector<bool> has no data(): pass plain flags.
+  bool* filter_mask = static_cast<bool*>(palloc0(desc->natts));
+  bool* wanted_mask = static_cast<bool*>(palloc0(desc->natts));
+  for (int a = 0; a < desc->natts; ++a) {
+    filter_mask[a] = rt->filter_columns[a];
+    wanted_mask[a] = rt->wanted[a];
+  }
+  *columns = DecodeBlock(rel, desc, bytes.data, bytes.size, filter_mask);
+  ++rt->blocks_read;
+  rt->rows_decoded += columns->rows;
+  // A filter column the block does not have (added since) holds its
+  // default, which SelectRows does not see: the qual decides.
+  for (const ScanBounds::Filter& filter : rt->bounds.filters()) {
+    if (filter.attno > columns->natts) rt->block_exact = false;
+  }
+  selected->resize(columns->rows);
+  const int count = SelectRows(rt->bounds.filters(), *columns, deleted, selected->data());
+  rt->rows_filtered += columns->rows - count;
+  if (count > 0) DecodeMoreColumns(rel, desc, bytes.data, bytes.size, wanted_mask, columns);
+  return count;
+}
+
 // Decodes the next block with rows that pass the filters; false after the
 // last block.
 bool LoadNextBlock(ScanRuntime* rt, Relation rel, Snapshot snapshot, TupleDesc desc) {
@@ -245,46 +329,18 @@ bool LoadNextBlock(ScanRuntime* rt, Relation rel, Snapshot snapshot, TupleDesc d
     MemoryContextReset(rt->block_context);
     caller = MemoryContextSwitchTo(rt->block_context);
     rt->block_tuple = heap_copytuple(tuple);
-    const BlockBytes bytes = BlockBytesOf(rt->blocks, rt->block_tuple);
-    const DeletedRows deleted = DeletedRowsOf(rt->blocks, rt->block_tuple);
-    std::vector<bool>& filter_columns = rt->filter_columns;
-    // vector<bool> has no data(): pass plain flags.
-    bool* filter_mask = static_cast<bool*>(palloc0(desc->natts));
-    bool* wanted_mask = static_cast<bool*>(palloc0(desc->natts));
-    for (int a = 0; a < desc->natts; ++a) {
-      filter_mask[a] = filter_columns[a];
-      wanted_mask[a] = rt->wanted[a];
-    }
-    rt->columns = DecodeBlock(rel, desc, bytes.data, bytes.size, filter_mask);
-    ++rt->blocks_read;
-    rt->rows_decoded += rt->columns.rows;
-    // A filter column the block does not have (added since) holds its
-    // default, which SelectRows does not see: the qual decides.
-    for (const ScanBounds::Filter& filter : rt->bounds.filters()) {
-      if (filter.attno > rt->columns.natts) rt->block_exact = false;
-    }
-    rt->selected.resize(rt->columns.rows);
     rt->selected_count =
-        SelectRows(rt->bounds.filters(), rt->columns, deleted, rt->selected.data());
+        DecodeForScan(rt, rel, desc, rt->block_tuple, &rt->columns, &rt->selected);
     rt->next_selected = 0;
-    rt->rows_filtered += rt->columns.rows - rt->selected_count;
-    if (rt->selected_count > 0) {
-      DecodeMoreColumns(rel, desc, bytes.data, bytes.size, wanted_mask, &rt->columns);
-      for (int a = rt->columns.natts; a < desc->natts; ++a) {
-        bool isnull = true;
-        rt->missing_values[a] = rt->wanted[a] ? getmissingattr(desc, a + 1, &isnull) : Datum(0);
-        rt->missing_nulls[a] = isnull;
-      }
-    }
     MemoryContextSwitchTo(caller);
     if (rt->selected_count > 0) return true;
   }
 }
 
-void StoreSelectedRow(ScanRuntime* rt, TupleTableSlot* slot) {
-  const int row = rt->selected[rt->next_selected++];
+// Row `row` of decoded columns of block_tuple into the virtual slot.
+void StoreBlockRowValues(const ScanRuntime* rt, const RowColumns& columns, HeapTuple block_tuple,
+                         int row, TupleTableSlot* slot) {
   const int natts = slot->tts_tupleDescriptor->natts;
-  const RowColumns& columns = rt->columns;
   ExecClearTuple(slot);
   for (int a = 0; a < natts; ++a) {
     if (a < columns.natts) {
@@ -300,8 +356,173 @@ void StoreSelectedRow(ScanRuntime* rt, TupleTableSlot* slot) {
       slot->tts_isnull[a] = rt->missing_nulls[a];
     }
   }
-  BlockRowTid(&rt->block_tuple->t_self, row, &slot->tts_tid);
+  BlockRowTid(&block_tuple->t_self, row, &slot->tts_tid);
   ExecStoreVirtualTuple(slot);
+}
+
+void StoreSelectedRow(ScanRuntime* rt, TupleTableSlot* slot) {
+  const int row = rt->selected[rt->next_selected++];
+  StoreBlockRowValues(rt, rt->columns, rt->block_tuple, row, slot);
+}
+
+TimeKey KeyOfValue(Datum value, bool isnull) { return TimeKey{isnull, isnull ? 0 : DatumGetInt64(value)}; }
+
+// Collects the hot rows and the unpruned blocks of an ordered scan.
+void PrepareOrdered(ScanRuntime* rt, Relation rel, Snapshot snapshot) {
+  TupleDesc desc = RelationGetDescr(rel);
+  const int order = rt->order;
+  auto hot = std::make_unique<OrderCursor>();
+  hot->context = AllocSetContextCreate(rt->scan_context, "tsdb ordered hot rows",
+                                       ALLOCSET_DEFAULT_SIZES);
+  MemoryContext caller = MemoryContextSwitchTo(rt->scan_context);
+  ScanKeyData key;
+  ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(rt->storage_id));
+  SysScanDesc hot_scan =
+      systable_beginscan(rt->hot, HotRowsStorageIndexRelid(), true, snapshot, 1, &key);
+  HeapTuple hot_tuple;
+  while ((hot_tuple = systable_getnext(hot_scan)) != nullptr) {
+    ++rt->hot_rows;
+    StoreHotRow(rel, rt->hot, hot_tuple, rt->hot_slot);
+    MemoryContextSwitchTo(hot->context);
+    hot->hot.push_back(ExecCopySlotHeapTuple(rt->hot_slot));
+    MemoryContextSwitchTo(rt->scan_context);
+  }
+  systable_endscan(hot_scan);
+  MemoryContextSwitchTo(caller);
+  if (!hot->hot.empty()) {
+    std::vector<std::pair<TimeKey, HeapTuple>> keyed;
+    for (HeapTuple tuple : hot->hot) {
+      bool isnull;
+      const Datum value = heap_getattr(tuple, rt->layout.time_attnum, desc, &isnull);
+      keyed.emplace_back(KeyOfValue(value, isnull), tuple);
+    }
+    std::stable_sort(keyed.begin(), keyed.end(), [order](const auto& a, const auto& b) {
+      return Precedes(a.first, b.first, order);
+    });
+    for (size_t i = 0; i < keyed.size(); ++i) {
+      hot->keys.push_back(keyed[i].first);
+      hot->hot[i] = keyed[i].second;
+    }
+    rt->cursors.push_back(std::move(hot));
+  } else {
+    MemoryContextDelete(hot->context);
+  }
+  TupleDesc blocks_desc = RelationGetDescr(rt->blocks);
+  for (;;) {
+    caller = MemoryContextSwitchTo(rt->scan_context);
+    HeapTuple tuple = NextBlockTuple(rt, snapshot);
+    MemoryContextSwitchTo(caller);
+    if (tuple == nullptr) break;
+    bool isnull;
+    OrderCandidate candidate;
+    candidate.tid = tuple->t_self;
+    if (DatumGetInt16(heap_getattr(tuple, kBlocksTimeAttnum, blocks_desc, &isnull)) ==
+        rt->layout.time_attnum) {
+      candidate.bound = TimeKey{
+          false, DatumGetInt64(heap_getattr(tuple, order < 0 ? kBlocksMaxTime : kBlocksMinTime,
+                                            blocks_desc, &isnull))};
+    } else {
+      // Written under another time column: any row may come first.
+      candidate.bound = order < 0 ? TimeKey{true, 0} : TimeKey{false, INT64_MIN};
+    }
+    rt->candidates.push_back(candidate);
+  }
+  std::stable_sort(rt->candidates.begin(), rt->candidates.end(),
+                   [order](const OrderCandidate& a, const OrderCandidate& b) {
+                     return Precedes(a.bound, b.bound, order);
+                   });
+  rt->ordered_ready = true;
+}
+
+// Decodes a candidate block into a cursor (none when no row is selected).
+void DecodeCandidate(ScanRuntime* rt, Relation rel, Snapshot snapshot,
+                     const OrderCandidate& candidate) {
+  auto cursor = std::make_unique<OrderCursor>();
+  cursor->context = AllocSetContextCreate(rt->scan_context, "tsdb ordered block",
+                                          ALLOCSET_DEFAULT_SIZES);
+  MemoryContext caller = MemoryContextSwitchTo(cursor->context);
+  HeapTupleData tuple;
+  tuple.t_self = candidate.tid;
+  Buffer buffer;
+  if (!heap_fetch(rt->blocks, snapshot, &tuple, &buffer, false)) {
+    MemoryContextSwitchTo(caller);
+    MemoryContextDelete(cursor->context);
+    return;  // seen by the same snapshot a moment ago: cannot happen
+  }
+  cursor->block_tuple = heap_copytuple(&tuple);
+  ReleaseBuffer(buffer);
+  TupleDesc desc = RelationGetDescr(rel);
+  const int count =
+      DecodeForScan(rt, rel, desc, cursor->block_tuple, &cursor->columns, &cursor->rows);
+  MemoryContextSwitchTo(caller);
+  cursor->rows.resize(count);
+  if (count == 0) {
+    MemoryContextDelete(cursor->context);
+    return;
+  }
+  const int t = rt->layout.time_attnum - 1;
+  const RowColumns& columns = cursor->columns;
+  const int order = rt->order;
+  std::vector<std::pair<TimeKey, int>> keyed;
+  for (int row : cursor->rows) {
+    const TimeKey key = t < columns.natts ? KeyOfValue(columns.values[t][row], columns.nulls[t][row])
+                                          : TimeKey{true, 0};
+    if (Precedes(key, candidate.bound, order)) {
+      throw SqlError(ERRCODE_DATA_CORRUPTED,
+                     std::string("corrupt block in tsdb table \"") + RelationGetRelationName(rel) +
+                         "\": a row's time lies outside the block's time range");
+    }
+    keyed.emplace_back(key, row);
+  }
+  std::stable_sort(keyed.begin(), keyed.end(), [order](const auto& a, const auto& b) {
+    return Precedes(a.first, b.first, order);
+  });
+  for (size_t i = 0; i < keyed.size(); ++i) {
+    cursor->keys.push_back(keyed[i].first);
+    cursor->rows[i] = keyed[i].second;
+  }
+  rt->cursors.push_back(std::move(cursor));
+}
+
+// The next row of an ordered scan into slot; false after the last.
+bool OrderedNext(ScanRuntime* rt, Relation rel, Snapshot snapshot, TupleTableSlot* slot) {
+  if (!rt->ordered_ready) PrepareOrdered(rt, rel, snapshot);
+  // The cursor that held the previous row goes once that row is done with.
+  if (rt->emitted != nullptr && rt->emitted->pos >= rt->emitted->keys.size()) {
+    MemoryContextDelete(rt->emitted->context);
+    rt->cursors.erase(std::find_if(rt->cursors.begin(), rt->cursors.end(),
+                                   [&](const auto& c) { return c.get() == rt->emitted; }));
+  }
+  rt->emitted = nullptr;
+  for (;;) {
+    OrderCursor* best = nullptr;
+    for (const auto& cursor : rt->cursors) {
+      if (best == nullptr || Precedes(cursor->keys[cursor->pos], best->keys[best->pos], rt->order)) {
+        best = cursor.get();
+      }
+    }
+    if (rt->next_candidate < rt->candidates.size()) {
+      const OrderCandidate& candidate = rt->candidates[rt->next_candidate];
+      if (best == nullptr || Precedes(candidate.bound, best->keys[best->pos], rt->order)) {
+        ++rt->next_candidate;
+        DecodeCandidate(rt, rel, snapshot, candidate);
+        continue;
+      }
+    }
+    if (best == nullptr) return false;
+    const size_t pos = best->pos++;
+    if (best->block_tuple != nullptr) {
+      StoreBlockRowValues(rt, best->columns, best->block_tuple, best->rows[pos], slot);
+    } else {
+      HeapTuple tuple = best->hot[pos];
+      ExecClearTuple(slot);
+      heap_deform_tuple(tuple, slot->tts_tupleDescriptor, slot->tts_values, slot->tts_isnull);
+      slot->tts_tid = tuple->t_self;
+      ExecStoreVirtualTuple(slot);
+    }
+    rt->emitted = best;
+    return true;
+  }
 }
 
 // Evaluates the scan's values once per (re)scan.
@@ -371,6 +592,14 @@ TupleTableSlot* ScanNext(ScanState* ss) {
     ScanRuntime* rt = state->runtime;
     TupleTableSlot* slot = ss->ss_ScanTupleSlot;
     EnsureBounds(state);
+    if (rt->order != 0) {
+      if (rt->phase != ScanRuntime::Phase::kDone &&
+          OrderedNext(rt, ss->ss_currentRelation, ss->ps.state->es_snapshot, slot)) {
+        slot->tts_tableOid = RelationGetRelid(ss->ss_currentRelation);
+        return slot;
+      }
+      return ExecClearTuple(slot);
+    }
     if (NextHotRow(state)) return slot;
     while (rt->phase == ScanRuntime::Phase::kBlocks) {
       if (rt->next_selected < rt->selected_count) {
@@ -414,8 +643,19 @@ void BeginScan(CustomScanState* node, EState* estate, int eflags) {
       if (attno >= 1 && attno <= desc->natts) rt->wanted[attno - 1] = true;
     }
     rt->kinds = static_cast<List*>(linitial(plan->custom_private));
+    rt->order = linitial_int(static_cast<List*>(lthird(plan->custom_private)));
     PgCall([&] {
+      // Columns added after a block was written read as their defaults.
+      for (int a = 0; a < desc->natts; ++a) {
+        bool isnull = true;
+        rt->missing_values[a] = rt->wanted[a] ? getmissingattr(desc, a + 1, &isnull) : Datum(0);
+        rt->missing_nulls[a] = isnull;
+      }
       rt->layout = LoadTableLayout(rel);
+      // An ordered scan reads the time column for its keys.
+      if (rt->order != 0 && rt->layout.time_attnum != InvalidAttrNumber) {
+        rt->wanted[rt->layout.time_attnum - 1] = true;
+      }
       rt->storage_id = StorageIdOf(rel);
       rt->hot = table_open(HotRowsRelid(), AccessShareLock);
       rt->blocks = table_open(BlocksRelid(), AccessShareLock);
@@ -445,6 +685,7 @@ void EndScan(CustomScanState* node) {
   auto* state = reinterpret_cast<TsdbScanState*>(node);
   ScanRuntime* rt = state->runtime;
   EndScans(rt);
+  rt->cursors.clear();  // their contexts go with scan_context
   ExecDropSingleTupleTableSlot(rt->hot_slot);
   table_close(rt->blocks, AccessShareLock);
   table_close(rt->hot, AccessShareLock);
@@ -472,6 +713,8 @@ void ExplainScan(CustomScanState* node, List* ancestors, ExplainState* es) {
   ExplainPropertyInteger("Time Bounds", nullptr, time_bounds, es);
   ExplainPropertyInteger("Series Key Conditions", nullptr, key_values, es);
   ExplainPropertyInteger("Vectorized Filters", nullptr, filters + time_bounds, es);
+  const int order = linitial_int(static_cast<List*>(lthird(plan->custom_private)));
+  if (order != 0) ExplainPropertyText("Order", order < 0 ? "time descending" : "time ascending", es);
   if (es->analyze && state->runtime != nullptr) {
     const ScanRuntime* rt = state->runtime;
     ExplainPropertyInteger("Hot Rows", nullptr, rt->hot_rows, es);
@@ -536,9 +779,11 @@ Plan* PlanScan(PlannerInfo* root, RelOptInfo* rel, CustomPath* best_path, List* 
       // Not `tlist`: with a projection above, it is empty here and the
       // projection's target list replaces it later; the path's target
       // holds every Var needed above the scan.
-      plan->custom_private = list_make2(
-          kinds, WantedAttributes(rel->relid, RelationGetDescr(table)->natts,
-                                  best_path->path.pathtarget->exprs, plan->scan.plan.qual));
+      plan->custom_private = list_make3(
+          kinds,
+          WantedAttributes(rel->relid, RelationGetDescr(table)->natts,
+                           best_path->path.pathtarget->exprs, plan->scan.plan.qual),
+          best_path->custom_private);  // the order: one integer
       table_close(table, NoLock);
       return &plan->scan.plan;
     });
@@ -565,9 +810,11 @@ bool NeedsSystemColumns(RelOptInfo* rel, Index rti) {
   return false;
 }
 
-// A TsdbScan path of rel with the given outer relations.
+// A TsdbScan path of rel with the given outer relations, unordered (order
+// 0) or ordered by the time column as `pathkeys` say.
 CustomPath* MakeScanPath(PlannerInfo* root, RelOptInfo* rel, Relation table,
-                         const TableLayout& layout, Relids required_outer) {
+                         const TableLayout& layout, Relids required_outer, int order = 0,
+                         List* pathkeys = NIL) {
   CustomPath* path = makeNode(CustomPath);
   path->path.pathtype = T_CustomScan;
   path->path.parent = rel;
@@ -576,9 +823,10 @@ CustomPath* MakeScanPath(PlannerInfo* root, RelOptInfo* rel, Relation table,
   path->path.parallel_aware = false;
   path->path.parallel_safe = rel->consider_parallel;
   path->path.parallel_workers = 0;
-  path->path.pathkeys = NIL;
+  path->path.pathkeys = pathkeys;
   path->flags = CUSTOMPATH_SUPPORT_PROJECTION;
   path->methods = &path_methods;
+  path->custom_private = list_make1_int(order);
 
   List* clauses = rel->baserestrictinfo;
   if (path->path.param_info != nullptr) {
@@ -605,6 +853,39 @@ struct KeyColumn {
   Index relid;
   AttrNumber attno;
 };
+
+// When the query wants rows ordered by the time column first (ORDER BY
+// time DESC, or ASC, with PostgreSQL's default NULLS placement): that
+// pathkey, and the order in *order (-1 descending, 1 ascending).
+List* TimeOrderPathkeys(PlannerInfo* root, Index rti, Relation table, const TableLayout& layout,
+                        int* order) {
+  *order = 0;
+  if (root->query_pathkeys == NIL || layout.time_attnum == InvalidAttrNumber) return NIL;
+  PathKey* pathkey = linitial_node(PathKey, root->query_pathkeys);
+  const Oid type = TupleDescAttr(RelationGetDescr(table), layout.time_attnum - 1)->atttypid;
+  const Oid opclass = GetDefaultOpClass(type, BTREE_AM_OID);
+  if (!OidIsValid(opclass) || pathkey->pk_opfamily != get_opclass_family(opclass)) return NIL;
+  bool found = false;
+  ListCell* cell;
+  foreach (cell, pathkey->pk_eclass->ec_members) {
+    EquivalenceMember* member = static_cast<EquivalenceMember*>(lfirst(cell));
+    Node* expr = reinterpret_cast<Node*>(member->em_expr);
+    if (IsA(expr, Var)) {
+      Var* var = reinterpret_cast<Var*>(expr);
+      found |= var->varno == static_cast<int>(rti) && var->varattno == layout.time_attnum &&
+               var->varlevelsup == 0;
+    }
+  }
+  if (!found) return NIL;
+  if (pathkey->pk_strategy == BTGreaterStrategyNumber && pathkey->pk_nulls_first) {
+    *order = -1;
+  } else if (pathkey->pk_strategy == BTLessStrategyNumber && !pathkey->pk_nulls_first) {
+    *order = 1;
+  } else {
+    return NIL;
+  }
+  return list_make1(pathkey);
+}
 
 bool MatchesKeyColumn(PlannerInfo*, RelOptInfo*, EquivalenceClass*, EquivalenceMember* em,
                       void* arg) {
@@ -641,6 +922,14 @@ void AddScanPaths(PlannerInfo* root, RelOptInfo* rel, Index rti, RangeTblEntry* 
   // table is one page to it).
   rel->pathlist = NIL;
   add_path(rel, &MakeScanPath(root, rel, table, layout, rel->lateral_relids)->path);
+  // Ordered by time: the newest (or oldest) rows without decoding the rest.
+  // Blocks of different series overlap in time, so an ordered scan of many
+  // series keeps many blocks decoded at once: offered under a LIMIT only.
+  int order;
+  List* pathkeys = TimeOrderPathkeys(root, rti, table, layout, &order);
+  if (order != 0 && root->limit_tuples > 0 && root->limit_tuples <= 100000) {
+    add_path(rel, &MakeScanPath(root, rel, table, layout, rel->lateral_relids, order, pathkeys)->path);
+  }
   // Parameterized by each join partner of a series key column.
   for (int k = 0; k < layout.nkeys; ++k) {
     KeyColumn key{rti, layout.keys[k]};
@@ -654,6 +943,10 @@ void AddScanPaths(PlannerInfo* root, RelOptInfo* rel, Index rti, RangeTblEntry* 
                                rel->lateral_relids);
       if (bms_is_empty(outer)) continue;
       add_path(rel, &MakeScanPath(root, rel, table, layout, outer)->path);
+      // One series at a time: its blocks rarely overlap.
+      if (order != 0) {
+        add_path(rel, &MakeScanPath(root, rel, table, layout, outer, order, pathkeys)->path);
+      }
     }
   }
   table_close(table, NoLock);

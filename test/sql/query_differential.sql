@@ -74,7 +74,7 @@ DECLARE
                                       'time_bucket(''1 day'', time, ''Europe/Berlin''), region', 'n']);
   limit_clause text := CASE WHEN random() < 0.4 THEN ' LIMIT ' || (1 + floor(random() * 20)) ELSE '' END;
 BEGIN
-  RETURN CASE floor(random() * 8)::int
+  RETURN CASE floor(random() * 9)::int
     WHEN 0 THEN 'SELECT time, host, region, v, w, n FROM {tbl}' || where_clause ||
                 ' ORDER BY time, host, region, v, w, n' || limit_clause
     WHEN 1 THEN 'SELECT count(*), count(v), sum(v), min(v), max(w), avg(v), min(time), max(time) FROM {tbl}' || where_clause
@@ -88,6 +88,10 @@ BEGIN
                 CASE WHEN where_clause = '' THEN ' WHERE t.host = q.name' ELSE '' END ||
                 ' ORDER BY time DESC, v LIMIT 1) l ORDER BY 1, 2, 3'
     WHEN 6 THEN 'SELECT count(*) FROM {tbl}' || where_clause
+    WHEN 8 THEN 'SELECT q.name, (SELECT count(*) || '' '' || coalesce(sum(v), 0) FROM {tbl}' ||
+                CASE WHEN where_clause = '' THEN ' WHERE t.host = q.name'
+                     ELSE replace(where_clause, 'WHERE', 'WHERE t.host = q.name AND') END ||
+                ') FROM tsdb_test.qhosts q ORDER BY 1'
     ELSE format('SELECT host, %s AS b, max(v) FROM {tbl}%s GROUP BY 1, 2 ORDER BY 2 DESC, 1%s',
                 'date_trunc(''minute'', time)', where_clause, limit_clause)
   END;
