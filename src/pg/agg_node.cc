@@ -53,6 +53,7 @@ extern "C" {
 #include "catalog/pg_aggregate_d.h"
 #include "catalog/pg_language_d.h"
 #include "catalog/pg_proc.h"
+#include "catalog/pg_statistic.h"
 #include "commands/explain.h"
 #include "executor/executor.h"
 #include "executor/instrument.h"
@@ -61,12 +62,14 @@ extern "C" {
 #include "nodes/nodeFuncs.h"
 #include "optimizer/cost.h"
 #include "optimizer/optimizer.h"
+#include "optimizer/optimizer.h"
 #include "optimizer/pathnode.h"
 #include "optimizer/planner.h"
 #include "optimizer/tlist.h"
 #include "parser/parsetree.h"
 #include "utils/datum.h"
 #include "utils/fmgroids.h"
+#include "utils/selfuncs.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
 }
@@ -182,12 +185,12 @@ bool IsTimeBucketExpr(Node* expr, Index relid, AttrNumber time_attnum) {
   return true;
 }
 
-AggKind AggKindOf(Aggref* aggref, Index relid, TupleDesc desc, AttrNumber time_attnum,
+AggKind AggKindOf(Aggref* aggref, Index relid, TupleDesc desc, AggSplit split,
                   AttrNumber* attno) {
   *attno = 0;
   if (aggref->aggdistinct != NIL || aggref->aggorder != NIL || aggref->aggfilter != nullptr ||
       aggref->agglevelsup != 0 || aggref->aggkind != AGGKIND_NORMAL ||
-      aggref->aggsplit != AGGSPLIT_SIMPLE || aggref->aggvariadic) {
+      aggref->aggsplit != split || aggref->aggvariadic) {
     return AggKind(0);
   }
   if (aggref->aggfnoid == F_COUNT_) return AggKind::kCountStar;
@@ -225,6 +228,16 @@ CustomPath* FindScanPath(RelOptInfo* rel) {
   return nullptr;
 }
 
+CustomPath* FindPartialScanPath(RelOptInfo* rel) {
+  ListCell* cell;
+  foreach (cell, rel->partial_pathlist) {
+    Path* path = static_cast<Path*>(lfirst(cell));
+    if (IsA(path, ProjectionPath)) path = reinterpret_cast<ProjectionPath*>(path)->subpath;
+    if (IsTsdbScanPath(path) && path->parallel_aware) return reinterpret_cast<CustomPath*>(path);
+  }
+  return nullptr;
+}
+
 CustomPathMethods agg_path_methods;
 CustomScanMethods agg_scan_methods;
 CustomExecMethods agg_exec_methods;
@@ -232,14 +245,21 @@ CustomExecMethods agg_exec_methods;
 // What the plan carries in custom_private: the group expressions' kinds and
 // attribute numbers, the aggregates' kinds and attribute numbers (both as
 // integer pairs), and the bucket expressions (FuncExpr or NULL per group).
-void AddAggregatePath(PlannerInfo* root, RelOptInfo* input_rel, RelOptInfo* output_rel) {
+// A TsdbAggregate path computing output_rel's target from input_rel, or
+// null when the aggregation is not one it computes. `partial`: the partial
+// aggregation of a parallel plan (output_rel is the partially grouped rel;
+// each participant folds the blocks its parallel-aware TsdbScan claims and
+// emits transition states that a Finalize Aggregate above a Gather
+// combines).
+CustomPath* BuildAggregatePath(PlannerInfo* root, RelOptInfo* input_rel, RelOptInfo* output_rel,
+                               bool partial, double groups) {
   Query* parse = root->parse;
   if (parse->groupingSets != NIL || parse->hasTargetSRFs || parse->hasWindowFuncs ||
       input_rel->reloptkind != RELOPT_BASEREL) {
-    return;
+    return nullptr;
   }
-  CustomPath* scan_path = FindScanPath(input_rel);
-  if (scan_path == nullptr) return;
+  CustomPath* scan_path = partial ? FindPartialScanPath(input_rel) : FindScanPath(input_rel);
+  if (scan_path == nullptr) return nullptr;
   RangeTblEntry* rte = planner_rt_fetch(input_rel->relid, root);
   Relation table = table_open(rte->relid, NoLock);
   TableLayout layout = LoadTableLayout(table);
@@ -276,7 +296,7 @@ void AddAggregatePath(PlannerInfo* root, RelOptInfo* input_rel, RelOptInfo* outp
   }
   // The aggregates of the output and of HAVING.
   List* agg_specs = NIL;
-  List* having = static_cast<List*>(static_cast<void*>(parse->havingQual));
+  List* having = partial ? NIL : static_cast<List*>(static_cast<void*>(parse->havingQual));
   List* aggrefs = list_concat(
       pull_var_clause(reinterpret_cast<Node*>(output_rel->reltarget->exprs),
                       PVC_INCLUDE_AGGREGATES | PVC_RECURSE_PLACEHOLDERS),
@@ -288,7 +308,7 @@ void AddAggregatePath(PlannerInfo* root, RelOptInfo* input_rel, RelOptInfo* outp
     if (tlist_member(reinterpret_cast<Expr*>(node), scan_tlist) != nullptr) continue;
     AttrNumber attno;
     const AggKind kind = AggKindOf(reinterpret_cast<Aggref*>(node), relid, desc,
-                                   layout.time_attnum, &attno);
+                                   partial ? AGGSPLIT_INITIAL_SERIAL : AGGSPLIT_SIMPLE, &attno);
     if (static_cast<int>(kind) == 0) {
       ok = false;
       break;
@@ -304,7 +324,7 @@ void AddAggregatePath(PlannerInfo* root, RelOptInfo* input_rel, RelOptInfo* outp
                                                      list_length(scan_tlist) + 1, nullptr, false));
   }
   table_close(table, NoLock);
-  if (!ok) return;
+  if (!ok) return nullptr;
 
   CustomPath* path = makeNode(CustomPath);
   path->path.pathtype = T_CustomScan;
@@ -312,14 +332,9 @@ void AddAggregatePath(PlannerInfo* root, RelOptInfo* input_rel, RelOptInfo* outp
   path->path.pathtarget = output_rel->reltarget;
   path->path.param_info = nullptr;
   path->path.parallel_aware = false;
-  path->path.parallel_safe = scan_path->path.parallel_safe && output_rel->consider_parallel;
-  path->path.parallel_workers = 0;
+  path->path.parallel_safe = partial || (scan_path->path.parallel_safe && output_rel->consider_parallel);
+  path->path.parallel_workers = partial ? scan_path->path.parallel_workers : 0;
   path->path.pathkeys = NIL;
-  // The planner's own estimate of the groups (its cheapest path's rows).
-  double groups = 1;
-  if (output_rel->pathlist != NIL) {
-    groups = static_cast<Path*>(linitial(output_rel->pathlist))->rows;
-  }
   path->path.rows = groups;
   // Folding decoded columns costs a fraction of forming and aggregating
   // rows: a tenth of the scan's per-row cost.
@@ -327,12 +342,118 @@ void AddAggregatePath(PlannerInfo* root, RelOptInfo* input_rel, RelOptInfo* outp
   path->path.total_cost = path->path.startup_cost + groups * cpu_tuple_cost;
   path->flags = 0;
   path->custom_paths = list_make1(scan_path);
-  path->custom_private = list_make4(group_specs, agg_specs, buckets, scan_tlist);
+  path->custom_private = list_make5(group_specs, agg_specs, buckets, scan_tlist,
+                                    list_make1_int(partial ? 1 : 0));
   path->methods = &agg_path_methods;
-  // The aggregation replaces PostgreSQL's for this query.
+  return path;
+}
+
+// PostgreSQL plans a parallel aggregation in the partially grouped rel but
+// does not call create_upper_paths_hook for it (only FDWs get that stage),
+// so the parallel plan is built here: our partial aggregation under a
+// Gather under PostgreSQL's Finalize Aggregate.
+Path* BuildParallelAggregatePath(PlannerInfo* root, RelOptInfo* input_rel,
+                                 RelOptInfo* output_rel, GroupPathExtraData* extra,
+                                 double groups) {
+  if (extra == nullptr || !(extra->flags & GROUPING_CAN_PARTIAL_AGG) ||
+      !extra->partial_costs_set || !output_rel->consider_parallel ||
+      FindPartialScanPath(input_rel) == nullptr) {
+    return nullptr;
+  }
+  const bool grouped = root->parse->groupClause != NIL;
+  if (grouped && !(extra->flags & GROUPING_CAN_USE_HASH)) return nullptr;
+  RelOptInfo* partial_rel = fetch_upper_rel(root, UPPERREL_PARTIAL_GROUP_AGG, output_rel->relids);
+  // Set up by the planner only when it considered a parallel aggregation.
+  if (partial_rel->reltarget == nullptr || partial_rel->reltarget->exprs == NIL) return nullptr;
+  CustomPath* partial = BuildAggregatePath(root, input_rel, partial_rel, true, groups);
+  if (partial == nullptr) return nullptr;
+  double gather_rows = partial->path.rows * partial->path.parallel_workers;
+  Path* gather = &create_gather_path(root, partial_rel, &partial->path, partial_rel->reltarget,
+                                     nullptr, &gather_rows)->path;
+  return &create_agg_path(root, output_rel, gather, output_rel->reltarget,
+                          grouped ? AGG_HASHED : AGG_PLAIN, AGGSPLIT_FINAL_DESERIAL,
+                          root->parse->groupClause,
+                          static_cast<List*>(static_cast<void*>(extra->havingQual)),
+                          &extra->agg_final_costs, groups)
+              ->path;
+}
+
+int64 WidthGuess(FuncExpr* func);
+
+// The number of groups, from what the planner cannot see: a time bucket
+// expression has (time span the query reads) / (bucket width) values, not
+// one per distinct time. The span is the time column's histogram range
+// narrowed by the selectivity of the clauses on the time column alone;
+// other group columns count their distinct values among the rows read.
+double EstimateGroups(PlannerInfo* root, RelOptInfo* input_rel, List* group_specs,
+                      List* buckets, double planner_estimate) {
+  double groups = 1;
+  List* columns = NIL;
+  const Index relid = input_rel->relid;
+  for (int i = 0; i + 1 < list_length(group_specs); i += 2) {
+    const auto kind = static_cast<GroupKind>(list_nth_int(group_specs, i));
+    const AttrNumber attno = list_nth_int(group_specs, i + 1);
+    if (kind == GroupKind::kColumn) {
+      columns = lappend(columns, makeVar(relid, attno, InvalidOid, -1, InvalidOid, 0));
+      continue;
+    }
+    FuncExpr* func = static_cast<FuncExpr*>(list_nth(buckets, i / 2));
+    Var* time = static_cast<Var*>(lsecond(func->args));
+    VariableStatData vardata;
+    examine_variable(root, reinterpret_cast<Node*>(time), 0, &vardata);
+    AttStatsSlot slot;
+    double span = -1;
+    if (HeapTupleIsValid(vardata.statsTuple) &&
+        get_attstatsslot(&slot, vardata.statsTuple, STATISTIC_KIND_HISTOGRAM, InvalidOid,
+                         ATTSTATSSLOT_VALUES)) {
+      if (slot.nvalues >= 2) {
+        span = static_cast<double>(DatumGetInt64(slot.values[slot.nvalues - 1])) -
+               static_cast<double>(DatumGetInt64(slot.values[0]));
+      }
+      free_attstatsslot(&slot);
+    }
+    ReleaseVariableStats(vardata);
+    if (span < 0) return planner_estimate;
+    List* time_clauses = NIL;
+    ListCell* cell;
+    foreach (cell, input_rel->baserestrictinfo) {
+      RestrictInfo* rinfo = lfirst_node(RestrictInfo, cell);
+      Bitmapset* attrs = nullptr;
+      pull_varattnos(reinterpret_cast<Node*>(rinfo->clause), relid, &attrs);
+      if (bms_num_members(attrs) == 1 &&
+          bms_is_member(time->varattno - FirstLowInvalidHeapAttributeNumber, attrs)) {
+        time_clauses = lappend(time_clauses, rinfo);
+      }
+    }
+    span *= clauselist_selectivity(root, time_clauses, relid, JOIN_INNER, nullptr);
+    groups *= std::max(1.0, std::ceil(span / static_cast<double>(WidthGuess(func))) + 1);
+  }
+  if (columns != NIL) {
+    groups *= estimate_num_groups(root, columns, input_rel->rows, nullptr, nullptr);
+  }
+  return clamp_row_est(std::min(groups, std::max(input_rel->rows, 1.0)));
+}
+
+// Replaces the grouping paths of output_rel with ours (serial, and parallel
+// where the planner would consider it) when the aggregation is one we compute.
+void AddAggregatePaths(PlannerInfo* root, RelOptInfo* input_rel, RelOptInfo* output_rel,
+                       GroupPathExtraData* extra) {
+  // The planner's own estimate of the groups (its cheapest path's rows).
+  double groups = 1;
+  if (output_rel->pathlist != NIL) groups = static_cast<Path*>(linitial(output_rel->pathlist))->rows;
+  CustomPath* serial = BuildAggregatePath(root, input_rel, output_rel, false, groups);
+  if (serial == nullptr) return;
+  if (root->parse->groupClause != NIL) {
+    groups = EstimateGroups(root, input_rel, static_cast<List*>(linitial(serial->custom_private)),
+                            static_cast<List*>(lthird(serial->custom_private)), groups);
+    serial->path.rows = groups;
+    serial->path.total_cost = serial->path.startup_cost + groups * cpu_tuple_cost;
+  }
+  Path* parallel = BuildParallelAggregatePath(root, input_rel, output_rel, extra, groups);
   output_rel->pathlist = NIL;
   output_rel->partial_pathlist = NIL;
-  add_path(output_rel, &path->path);
+  add_path(output_rel, &serial->path);
+  if (parallel != nullptr) add_path(output_rel, parallel);
 }
 
 void UpperPaths(PlannerInfo* root, UpperRelationKind stage, RelOptInfo* input_rel,
@@ -341,7 +462,11 @@ void UpperPaths(PlannerInfo* root, UpperRelationKind stage, RelOptInfo* input_re
     previous_upper_paths(root, stage, input_rel, output_rel, extra);
   }
   if (stage != UPPERREL_GROUP_AGG || !enable_aggregate_pushdown) return;
-  Guarded([&] { PgCall([&] { AddAggregatePath(root, input_rel, output_rel); }); });
+  Guarded([&] {
+    PgCall([&] {
+      AddAggregatePaths(root, input_rel, output_rel, static_cast<GroupPathExtraData*>(extra));
+    });
+  });
 }
 
 Plan* PlanAggregate(PlannerInfo* root, RelOptInfo* rel, CustomPath* best_path, List* tlist,
@@ -350,14 +475,17 @@ Plan* PlanAggregate(PlannerInfo* root, RelOptInfo* rel, CustomPath* best_path, L
     return PgCall([&]() -> Plan* {
       CustomScan* plan = makeNode(CustomScan);
       plan->scan.plan.targetlist = tlist;
-      plan->scan.plan.qual = static_cast<List*>(static_cast<void*>(root->parse->havingQual));
+      const bool partial = linitial_int(static_cast<List*>(list_nth(best_path->custom_private, 4))) != 0;
+      plan->scan.plan.qual =
+          partial ? NIL : static_cast<List*>(static_cast<void*>(root->parse->havingQual));
       plan->scan.scanrelid = 0;
       plan->flags = best_path->flags;
       plan->custom_plans = custom_plans;
       plan->custom_scan_tlist = static_cast<List*>(lfourth(best_path->custom_private));
-      plan->custom_private = list_make3(linitial(best_path->custom_private),
+      plan->custom_private = list_make4(linitial(best_path->custom_private),
                                         lsecond(best_path->custom_private),
-                                        lthird(best_path->custom_private));
+                                        lthird(best_path->custom_private),
+                                        list_nth(best_path->custom_private, 4));
       plan->methods = &agg_scan_methods;
       return &plan->scan.plan;
     });
@@ -473,6 +601,7 @@ struct AggRuntime {
   std::vector<Datum> key_values;
   std::vector<char> key_nulls;
   MemoryContext group_context = nullptr;  // group key values
+  bool partial = false;  // emit transition states (a parallel plan's partial step)
   bool done = false;
   size_t next_output = 0;
   uint64 hot_rows = 0, block_rows = 0;
@@ -836,6 +965,17 @@ void StoreGroup(AggRuntime* rt, const Group& group, TupleTableSlot* slot) {
         value = Float8GetDatum(s.value);
         break;
       case AggKind::kAvgFloat8:
+        if (rt->partial) {
+          // float8_accum's transition state {N, Sx, Sxx} (Sxx is 0 until a
+          // value reaches kWide: then float8_combine cannot overflow on it).
+          value = PgCall([&] {
+            Datum items[3] = {Float8GetDatum(static_cast<double>(s.count)), Float8GetDatum(s.value),
+                              Float8GetDatum(s.sxx)};
+            return PointerGetDatum(
+                construct_array(items, 3, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+          });
+          break;
+        }
         isnull = s.count == 0;
         value = Float8GetDatum(s.count == 0 ? 0 : s.value / static_cast<double>(s.count));
         break;
@@ -939,6 +1079,7 @@ void BeginAggregate(CustomScanState* node, EState* estate, int eflags) {
     }
     rt->key_values.resize(rt->groups.size());
     rt->key_nulls.resize(rt->groups.size());
+    rt->partial = linitial_int(static_cast<List*>(lfourth(plan->custom_private))) != 0;
   });
 }
 
@@ -965,6 +1106,9 @@ void ExplainAggregate(CustomScanState* node, List* ancestors, ExplainState* es) 
     names = lappend(names, pstrdup(AggKindName(static_cast<AggKind>(list_nth_int(agg_specs, i)))));
   }
   ExplainPropertyList("Aggregates", names, es);
+  if (linitial_int(static_cast<List*>(lfourth(plan->custom_private))) != 0) {
+    ExplainPropertyText("Partial", "per participant, finalized above the Gather", es);
+  }
   if (es->analyze && state->runtime != nullptr) {
     const AggRuntime* rt = state->runtime;
     ExplainPropertyInteger("Groups", nullptr, rt->group_list.size(), es);

@@ -59,10 +59,21 @@ namespace {
 constexpr const char* kScanName = "TsdbScan";
 
 bool enable_custom_scan = true;
+int parallel_min_rows = 500000;
 set_rel_pathlist_hook_type previous_set_rel_pathlist = nullptr;
 
 // ---------------------------------------------------------------------------
 // Execution
+
+// What the participants of a parallel scan share (in the query's DSM):
+// each runs the same metadata scan with the same snapshot and bounds, so
+// the unpruned blocks come in one order everywhere; a participant decodes
+// the block whose ordinal it claimed from next_block, and the hot rows go
+// to the first participant that claims them.
+struct ParallelScanShared {
+  pg_atomic_uint64 next_block;
+  pg_atomic_flag hot_claimed;
+};
 
 // A time ordering key: NULL sorts above every time (DESC NULLS FIRST and
 // ASC NULLS LAST, PostgreSQL's defaults, are the orders supported).
@@ -153,6 +164,12 @@ struct ScanRuntime {
   std::vector<std::unique_ptr<OrderCursor>> cursors;
   OrderCursor* emitted = nullptr;  // holds the slot's last row
 
+  // Parallel-aware scans: the shared claims, this participant's ordinal of
+  // the current unpruned block and the ordinal it claimed last (-1: none).
+  ParallelScanShared* shared = nullptr;
+  int64 ordinal = -1;
+  int64 claimed = -1;
+
   // EXPLAIN ANALYZE
   uint64 blocks_read = 0;
   uint64 blocks_pruned = 0;
@@ -177,6 +194,8 @@ void EndScans(ScanRuntime* rt) {
 
 void RestartScan(ScanRuntime* rt) {
   EndScans(rt);
+  rt->ordinal = -1;
+  rt->claimed = -1;
   rt->ordered_ready = false;
   rt->candidates.clear();
   rt->next_candidate = 0;
@@ -284,8 +303,17 @@ HeapTuple NextBlockTuple(ScanRuntime* rt, Snapshot snapshot) {
           DatumGetInt64(heap_getattr(tuple, kBlocksMinTime, desc, &isnull)),
           DatumGetInt64(heap_getattr(tuple, kBlocksMaxTime, desc, &isnull)));
     }
-    if (keep) return tuple;
-    ++rt->blocks_pruned;
+    if (!keep) {
+      ++rt->blocks_pruned;
+      continue;
+    }
+    if (rt->shared == nullptr) return tuple;
+    // Parallel: only the blocks this participant claims.
+    ++rt->ordinal;
+    if (rt->claimed < rt->ordinal) {
+      rt->claimed = static_cast<int64>(pg_atomic_fetch_add_u64(&rt->shared->next_block, 1));
+    }
+    if (rt->claimed == rt->ordinal) return tuple;
   }
 }
 
@@ -542,6 +570,11 @@ bool NextHotRow(TsdbScanState* state) {
   ScanRuntime* rt = state->runtime;
   ScanState* ss = &state->css.ss;
   if (rt->phase != ScanRuntime::Phase::kHot) return false;
+  if (rt->hot_scan == nullptr && rt->shared != nullptr &&
+      !pg_atomic_test_set_flag(&rt->shared->hot_claimed)) {
+    rt->phase = ScanRuntime::Phase::kBlocks;  // another participant reads them
+    return false;
+  }
   TupleTableSlot* slot = ss->ss_ScanTupleSlot;
   Relation rel = ss->ss_currentRelation;
   MemoryContext caller = MemoryContextSwitchTo(rt->scan_context);
@@ -725,6 +758,28 @@ void ExplainScan(CustomScanState* node, List* ancestors, ExplainState* es) {
   }
 }
 
+Size EstimateShared(CustomScanState*, ParallelContext*) { return sizeof(ParallelScanShared); }
+
+void ResetShared(ParallelScanShared* shared) {
+  pg_atomic_init_u64(&shared->next_block, 0);
+  pg_atomic_init_flag(&shared->hot_claimed);
+}
+
+void InitializeShared(CustomScanState* node, ParallelContext*, void* coordinate) {
+  auto* shared = static_cast<ParallelScanShared*>(coordinate);
+  ResetShared(shared);
+  reinterpret_cast<TsdbScanState*>(node)->runtime->shared = shared;
+}
+
+void ReInitializeShared(CustomScanState* node, ParallelContext*, void* coordinate) {
+  ResetShared(static_cast<ParallelScanShared*>(coordinate));
+}
+
+void InitializeWorker(CustomScanState* node, shm_toc*, void* coordinate) {
+  reinterpret_cast<TsdbScanState*>(node)->runtime->shared =
+      static_cast<ParallelScanShared*>(coordinate);
+}
+
 TupleTableSlot* ExecTsdbScan(CustomScanState* node) {
   return ExecScan(&node->ss, ScanNext, ScanRecheck);
 }
@@ -849,6 +904,42 @@ CustomPath* MakeScanPath(PlannerInfo* root, RelOptInfo* rel, Relation table,
   return path;
 }
 
+// The workers for a parallel scan decoding `rows` rows: one from
+// tsdb.parallel_min_rows on, one more for every tripling (as heap scans
+// add one per tripling of pages).
+int ParallelWorkersFor(double rows) {
+  if (max_parallel_workers_per_gather <= 0 || rows < parallel_min_rows) return 0;
+  int workers = 1;
+  for (double threshold = 3.0 * std::max(parallel_min_rows, 1);
+       rows >= threshold && workers < max_parallel_workers_per_gather; threshold *= 3) {
+    ++workers;
+  }
+  return workers;
+}
+
+// A parallel-aware TsdbScan path: each participant decodes the blocks it
+// claims. Rows and the per-row costs divide among the participants (the
+// leader helps less the more workers there are, as costsize.c's
+// get_parallel_divisor has it).
+void AddPartialScanPath(PlannerInfo* root, RelOptInfo* rel, Relation table,
+                        const TableLayout& layout) {
+  if (!rel->consider_parallel || rel->lateral_relids != nullptr) return;
+  const double decoded = clamp_row_est(
+      rel->tuples * PruningSelectivity(root, rel, table, layout, rel->baserestrictinfo));
+  const int workers = ParallelWorkersFor(decoded);
+  if (workers == 0) return;
+  CustomPath* path = MakeScanPath(root, rel, table, layout, nullptr);
+  double divisor = workers;
+  if (parallel_leader_participation) divisor += std::max(0.0, 1.0 - 0.3 * workers);
+  path->path.parallel_aware = true;
+  path->path.parallel_safe = true;
+  path->path.parallel_workers = workers;
+  path->path.rows = clamp_row_est(path->path.rows / divisor);
+  path->path.total_cost =
+      path->path.startup_cost + (path->path.total_cost - path->path.startup_cost) / divisor;
+  add_partial_path(rel, &path->path);
+}
+
 struct KeyColumn {
   Index relid;
   AttrNumber attno;
@@ -922,6 +1013,7 @@ void AddScanPaths(PlannerInfo* root, RelOptInfo* rel, Index rti, RangeTblEntry* 
   // table is one page to it).
   rel->pathlist = NIL;
   add_path(rel, &MakeScanPath(root, rel, table, layout, rel->lateral_relids)->path);
+  AddPartialScanPath(root, rel, table, layout);
   // Ordered by time: the newest (or oldest) rows without decoding the rest.
   // Blocks of different series overlap in time, so an ordered scan of many
   // series keeps many blocks decoded at once: offered under a LIMIT only.
@@ -1042,6 +1134,16 @@ void InitCustomScan() {
   exec_methods.EndCustomScan = EndScan;
   exec_methods.ReScanCustomScan = ReScan;
   exec_methods.ExplainCustomScan = ExplainScan;
+  exec_methods.EstimateDSMCustomScan = EstimateShared;
+  exec_methods.InitializeDSMCustomScan = InitializeShared;
+  exec_methods.ReInitializeDSMCustomScan = ReInitializeShared;
+  exec_methods.InitializeWorkerCustomScan = InitializeWorker;
+  DefineCustomIntVariable(
+      "tsdb.parallel_min_rows",
+      "Rows a TsdbScan must expect to decode before the planner considers parallel workers.",
+      "One worker from this many rows on, one more for every tripling, up to "
+      "max_parallel_workers_per_gather.",
+      &parallel_min_rows, 500000, 0, INT_MAX, PGC_USERSET, 0, nullptr, nullptr, nullptr);
   RegisterCustomScanMethods(&scan_methods);
   previous_set_rel_pathlist = set_rel_pathlist_hook;
   set_rel_pathlist_hook = SetRelPathlist;

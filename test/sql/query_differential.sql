@@ -173,7 +173,11 @@ BEGIN
     expected := tsdb_test.answer(replace(q, '{tbl}', 'tsdb_test.qh t'));
     FOREACH mode IN ARRAY ARRAY['custom', 'off', 'parallel'] LOOP
       PERFORM set_config('tsdb.enable_custom_scan', (mode <> 'off')::text, true);
+      -- Parallel: workers for every table size, and plans through a Gather.
       PERFORM set_config('force_parallel_mode', CASE WHEN mode = 'parallel' THEN 'on' ELSE 'off' END, true);
+      PERFORM set_config('tsdb.parallel_min_rows', CASE WHEN mode = 'parallel' THEN '0' ELSE '500000' END, true);
+      PERFORM set_config('parallel_setup_cost', CASE WHEN mode = 'parallel' THEN '0' ELSE '1000' END, true);
+      PERFORM set_config('parallel_tuple_cost', CASE WHEN mode = 'parallel' THEN '0' ELSE '0.1' END, true);
       got := tsdb_test.answer(replace(q, '{tbl}', 'tsdb_test.qt t'));
       IF got IS DISTINCT FROM expected THEN
         RETURN format(E'seed %s query %s mode %s: %s\nexpected: %s\ngot: %s', seed, i, mode, q,
@@ -182,6 +186,9 @@ BEGIN
     END LOOP;
     PERFORM set_config('tsdb.enable_custom_scan', 'on', true);
     PERFORM set_config('force_parallel_mode', 'off', true);
+    PERFORM set_config('tsdb.parallel_min_rows', '500000', true);
+    PERFORM set_config('parallel_setup_cost', '1000', true);
+    PERFORM set_config('parallel_tuple_cost', '0.1', true);
   END LOOP;
   RETURN 'ok';
 END $$;
