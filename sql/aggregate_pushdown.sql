@@ -38,6 +38,14 @@ SELECT ap_diff($$SELECT date_bin('15 minutes', time, '2024-01-01 00:07') AS b, m
                 FROM ap WHERE host IN ('h1', 'h3') AND v > 20 GROUP BY 1 ORDER BY 1$$) AS date_bin;
 SELECT ap_diff($$SELECT host, count(*), sum(v), min(time), max(time) FROM ap GROUP BY host ORDER BY host$$) AS by_host;
 SELECT ap_diff($$SELECT n / 1000 AS k, count(*) FROM ap GROUP BY 1 ORDER BY 1$$) AS not_pushed;
+-- first/last(value, time) as TimescaleDB defines them (times are unique per host here).
+EXPLAIN (COSTS OFF) SELECT host, first(v, time), last(w, time) FROM ap GROUP BY host;
+SELECT ap_diff($$SELECT host, first(v, time), last(v, time), first(w, time), last(n, time), count(*)
+                FROM ap GROUP BY host ORDER BY host$$) AS first_last;
+SELECT host, first(n, time), last(n, time) FROM ap WHERE host IS NOT NULL GROUP BY host ORDER BY host;
+SELECT first(x, t), last(x, t), first(s, t), last(s, t)
+FROM (VALUES (1.0, 3, 'a'), (2.0, 1, 'b'), (NULL, 5, 'c'), (9, NULL, 'd')) v(x, t, s);
+SELECT first(x, point(0, 0)) FROM (VALUES (1)) v(x);
 -- Without GROUP BY: one row, even over no rows.
 SELECT count(*), count(w), sum(v), avg(v), min(v), max(time) FROM ap;
 SELECT count(*), sum(v), avg(v), max(time) FROM ap WHERE time > '2030-01-01';

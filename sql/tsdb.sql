@@ -85,6 +85,35 @@ REVOKE ALL ON FUNCTION tsdb.debug_live_scopes() FROM PUBLIC;
 CREATE SCHEMA tsdb_internal;
 REVOKE ALL ON SCHEMA tsdb_internal FROM PUBLIC;
 
+-- first(value, time) and last(value, time) as TimescaleDB defines them: the
+-- value of the row with the smallest / largest time (src/pg/first_last_sql.cc).
+CREATE FUNCTION tsdb_internal.first_transition(internal, anyelement, "any") RETURNS internal
+  AS 'MODULE_PATHNAME', 'tsdb_first_transition' LANGUAGE C PARALLEL SAFE;
+CREATE FUNCTION tsdb_internal.last_transition(internal, anyelement, "any") RETURNS internal
+  AS 'MODULE_PATHNAME', 'tsdb_last_transition' LANGUAGE C PARALLEL SAFE;
+CREATE FUNCTION tsdb_internal.first_combine(internal, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'tsdb_first_combine' LANGUAGE C PARALLEL SAFE;
+CREATE FUNCTION tsdb_internal.last_combine(internal, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'tsdb_last_combine' LANGUAGE C PARALLEL SAFE;
+CREATE FUNCTION tsdb_internal.bookend_final(internal, anyelement, "any") RETURNS anyelement
+  AS 'MODULE_PATHNAME', 'tsdb_bookend_final' LANGUAGE C PARALLEL SAFE;
+CREATE FUNCTION tsdb_internal.bookend_serialize(internal) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'tsdb_bookend_serialize' LANGUAGE C STRICT PARALLEL SAFE;
+CREATE FUNCTION tsdb_internal.bookend_deserialize(bytea, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'tsdb_bookend_deserialize' LANGUAGE C STRICT PARALLEL SAFE;
+CREATE AGGREGATE @extschema@.first(anyelement, "any") (
+  SFUNC = tsdb_internal.first_transition, STYPE = internal,
+  FINALFUNC = tsdb_internal.bookend_final, FINALFUNC_EXTRA,
+  COMBINEFUNC = tsdb_internal.first_combine,
+  SERIALFUNC = tsdb_internal.bookend_serialize, DESERIALFUNC = tsdb_internal.bookend_deserialize,
+  PARALLEL = SAFE);
+CREATE AGGREGATE @extschema@.last(anyelement, "any") (
+  SFUNC = tsdb_internal.last_transition, STYPE = internal,
+  FINALFUNC = tsdb_internal.bookend_final, FINALFUNC_EXTRA,
+  COMBINEFUNC = tsdb_internal.last_combine,
+  SERIALFUNC = tsdb_internal.bookend_serialize, DESERIALFUNC = tsdb_internal.bookend_deserialize,
+  PARALLEL = SAFE);
+
 CREATE SEQUENCE tsdb_internal.storage_id_seq MINVALUE 1 NO CYCLE;
 
 -- One row per storage: the table that owned it when it was created.

@@ -50,7 +50,7 @@
 
 extern "C" {
 #include "access/table.h"
-#include "catalog/pg_aggregate_d.h"
+#include "catalog/pg_aggregate.h"
 #include "catalog/pg_language_d.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_statistic.h"
@@ -93,6 +93,8 @@ enum class AggKind : int {
   kAvgFloat8,
   kMinTime,
   kMaxTime,
+  kFirst,  // first(column, time column)
+  kLast,   // last(column, time column)
 };
 
 const char* AggKindName(AggKind kind) {
@@ -105,6 +107,8 @@ const char* AggKindName(AggKind kind) {
     case AggKind::kMaxFloat8:
     case AggKind::kMaxTime: return "max";
     case AggKind::kAvgFloat8: return "avg";
+    case AggKind::kFirst: return "first";
+    case AggKind::kLast: return "last";
   }
   return "?";
 }
@@ -185,8 +189,29 @@ bool IsTimeBucketExpr(Node* expr, Index relid, AttrNumber time_attnum) {
   return true;
 }
 
+// Whether aggfnoid is our first() or last() (by its transition function),
+// and which.
+bool IsBookend(Oid aggfnoid, bool* last) {
+  HeapTuple tuple = SearchSysCache1(AGGFNOID, ObjectIdGetDatum(aggfnoid));
+  if (!HeapTupleIsValid(tuple)) return false;
+  const Oid transition = reinterpret_cast<Form_pg_aggregate>(GETSTRUCT(tuple))->aggtransfn;
+  ReleaseSysCache(tuple);
+  tuple = SearchSysCache1(PROCOID, ObjectIdGetDatum(transition));
+  if (!HeapTupleIsValid(tuple)) return false;
+  bool ours = reinterpret_cast<Form_pg_proc>(GETSTRUCT(tuple))->prolang == ClanguageId;
+  if (ours) {
+    bool isnull;
+    Datum src = SysCacheGetAttr(PROCOID, tuple, Anum_pg_proc_prosrc, &isnull);
+    const char* name = isnull ? "" : TextDatumGetCString(src);
+    *last = strcmp(name, "tsdb_last_transition") == 0;
+    ours = *last || strcmp(name, "tsdb_first_transition") == 0;
+  }
+  ReleaseSysCache(tuple);
+  return ours;
+}
+
 AggKind AggKindOf(Aggref* aggref, Index relid, TupleDesc desc, AggSplit split,
-                  AttrNumber* attno) {
+                  AttrNumber time_attnum, AttrNumber* attno) {
   *attno = 0;
   if (aggref->aggdistinct != NIL || aggref->aggorder != NIL || aggref->aggfilter != nullptr ||
       aggref->agglevelsup != 0 || aggref->aggkind != AGGKIND_NORMAL ||
@@ -194,6 +219,21 @@ AggKind AggKindOf(Aggref* aggref, Index relid, TupleDesc desc, AggSplit split,
     return AggKind(0);
   }
   if (aggref->aggfnoid == F_COUNT_) return AggKind::kCountStar;
+  bool last;
+  if (list_length(aggref->args) == 2 && IsBookend(aggref->aggfnoid, &last)) {
+    // first/last(column, time column): not in a parallel plan's partial
+    // step, whose state would be first/last's serialized internal state.
+    Var* value = PlainVarOf(
+        reinterpret_cast<Node*>(linitial_node(TargetEntry, aggref->args)->expr), relid);
+    Var* time = PlainVarOf(
+        reinterpret_cast<Node*>(lsecond_node(TargetEntry, aggref->args)->expr), relid);
+    if (split != AGGSPLIT_SIMPLE || value == nullptr || time == nullptr ||
+        value->varattno > desc->natts || time->varattno != time_attnum) {
+      return AggKind(0);
+    }
+    *attno = value->varattno;
+    return last ? AggKind::kLast : AggKind::kFirst;
+  }
   if (list_length(aggref->args) != 1) return AggKind(0);
   Var* var = PlainVarOf(
       reinterpret_cast<Node*>(linitial_node(TargetEntry, aggref->args)->expr), relid);
@@ -307,8 +347,9 @@ CustomPath* BuildAggregatePath(PlannerInfo* root, RelOptInfo* input_rel, RelOptI
     if (!IsA(node, Aggref)) continue;  // a grouping Var, matched above
     if (tlist_member(reinterpret_cast<Expr*>(node), scan_tlist) != nullptr) continue;
     AttrNumber attno;
-    const AggKind kind = AggKindOf(reinterpret_cast<Aggref*>(node), relid, desc,
-                                   partial ? AGGSPLIT_INITIAL_SERIAL : AGGSPLIT_SIMPLE, &attno);
+    const AggKind kind =
+        AggKindOf(reinterpret_cast<Aggref*>(node), relid, desc,
+                  partial ? AGGSPLIT_INITIAL_SERIAL : AGGSPLIT_SIMPLE, layout.time_attnum, &attno);
     if (static_cast<int>(kind) == 0) {
       ok = false;
       break;
@@ -319,7 +360,8 @@ CustomPath* BuildAggregatePath(PlannerInfo* root, RelOptInfo* input_rel, RelOptI
       ok = false;
       break;
     }
-    agg_specs = lappend_int(lappend_int(agg_specs, static_cast<int>(kind)), attno);
+    agg_specs = lappend_int(lappend_int(lappend_int(agg_specs, static_cast<int>(kind)), attno),
+                            layout.time_attnum);
     scan_tlist = lappend(scan_tlist, makeTargetEntry(static_cast<Expr*>(copyObjectImpl(node)),
                                                      list_length(scan_tlist) + 1, nullptr, false));
   }
@@ -511,7 +553,9 @@ struct AggState {
   int64 count = 0;    // count; avg: N
   double value = 0;   // sum, min, max; avg: Sx
   double sxx = 0;     // avg: Sxx, kept once a value reaches kWide
-  int64 time = 0;     // min/max of a timestamp
+  int64 time = 0;     // min/max of a timestamp; first/last: the row's time
+  Datum datum = 0;    // first/last: the row's value (copied into the group context)
+  bool datum_null = false;
   bool has = false;   // a value was seen (sum/min/max)
   bool wide = false;  // avg: Sxx is tracked
 };
@@ -558,7 +602,10 @@ inline void SumFloat8(AggState* s, double x) {
 
 struct AggSpec {
   AggKind kind;
-  int attno;
+  int attno;        // the column aggregated (0 for count(*))
+  int time_attno;   // first/last: the time column
+  int16 typlen;     // first/last: the value column's type
+  bool typbyval;
 };
 
 // A time bucket function called with constant arguments and the time.
@@ -803,6 +850,36 @@ void FoldRun(AggRuntime* rt, AggState* states, const RowColumns& columns, const 
         }
         break;
       }
+      case AggKind::kFirst:
+      case AggKind::kLast: {
+        const bool last = spec.kind == AggKind::kLast;
+        const Datum* times = columns.values[spec.time_attno - 1];
+        const bool* time_nulls = columns.nulls[spec.time_attno - 1];
+        int best = -1;
+        for (int i = 0; i < count; ++i) {
+          const int row = rows[i];
+          if (time_nulls[row]) continue;
+          const int64 t = DatumGetInt64(times[row]);
+          if (!s->has || (last ? t > s->time : t < s->time)) {
+            s->time = t;
+            s->has = true;
+            best = row;
+          }
+        }
+        if (best >= 0) {
+          s->datum_null = nulls[best];
+          s->datum = values[best];
+          if (!spec.typbyval && !s->datum_null) {
+            s->datum = PgCall([&] {
+              MemoryContext caller = MemoryContextSwitchTo(rt->group_context);
+              Datum copy = datumCopy(values[best], false, spec.typlen);
+              MemoryContextSwitchTo(caller);
+              return copy;
+            });
+          }
+        }
+        break;
+      }
       case AggKind::kCountStar: break;
     }
   }
@@ -901,6 +978,10 @@ bool BlockHasAllColumns(const AggRuntime* rt, const RowColumns& columns) {
     if (spec.attno > 0 && (spec.attno > columns.natts || columns.values[spec.attno - 1] == nullptr)) {
       return false;
     }
+    if (spec.time_attno > 0 &&
+        (spec.time_attno > columns.natts || columns.values[spec.time_attno - 1] == nullptr)) {
+      return false;
+    }
   }
   return true;
 }
@@ -983,6 +1064,11 @@ void StoreGroup(AggRuntime* rt, const Group& group, TupleTableSlot* slot) {
       case AggKind::kMaxTime:
         isnull = !s.has;
         value = Int64GetDatum(s.time);
+        break;
+      case AggKind::kFirst:
+      case AggKind::kLast:
+        isnull = !s.has || s.datum_null;
+        value = s.datum;
         break;
     }
     slot->tts_values[column] = value;
@@ -1073,9 +1159,17 @@ void BeginAggregate(CustomScanState* node, EState* estate, int eflags) {
       }
       rt->groups.push_back(spec);
     }
-    for (int i = 0; i + 1 < list_length(agg_specs); i += 2) {
-      rt->aggs.push_back(AggSpec{static_cast<AggKind>(list_nth_int(agg_specs, i)),
-                                 list_nth_int(agg_specs, i + 1)});
+    TupleDesc table_desc = RelationGetDescr(
+        reinterpret_cast<ScanState*>(child_state)->ss_currentRelation);
+    for (int i = 0; i + 2 < list_length(agg_specs); i += 3) {
+      AggSpec spec{static_cast<AggKind>(list_nth_int(agg_specs, i)), list_nth_int(agg_specs, i + 1),
+                   list_nth_int(agg_specs, i + 2), 8, true};
+      if (spec.attno > 0) {
+        Form_pg_attribute attr = TupleDescAttr(table_desc, spec.attno - 1);
+        spec.typlen = attr->attlen;
+        spec.typbyval = attr->attbyval;
+      }
+      rt->aggs.push_back(spec);
     }
     rt->key_values.resize(rt->groups.size());
     rt->key_nulls.resize(rt->groups.size());
@@ -1102,7 +1196,7 @@ void ExplainAggregate(CustomScanState* node, List* ancestors, ExplainState* es) 
   CustomScan* plan = reinterpret_cast<CustomScan*>(node->ss.ps.plan);
   List* agg_specs = static_cast<List*>(lsecond(plan->custom_private));
   List* names = NIL;
-  for (int i = 0; i + 1 < list_length(agg_specs); i += 2) {
+  for (int i = 0; i + 2 < list_length(agg_specs); i += 3) {
     names = lappend(names, pstrdup(AggKindName(static_cast<AggKind>(list_nth_int(agg_specs, i)))));
   }
   ExplainPropertyList("Aggregates", names, es);
