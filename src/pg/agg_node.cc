@@ -815,15 +815,47 @@ void FoldRun(AggRuntime* rt, AggState* states, const RowColumns& columns, const 
         for (int i = 0; i < count; ++i) s->count += !nulls[rows[i]];
         break;
       case AggKind::kSumFloat8:
+      case AggKind::kAvgFloat8: {
+        const bool avg = spec.kind == AggKind::kAvgFloat8;
+        // Fast path: every value finite and below kWide in magnitude, so no
+        // partial sum can overflow (and avg's Sxx need not be tracked):
+        // plain sequential additions, in the same order as the slow path.
+        bool tame = !s->wide;
+        for (int i = 0; i < count && tame; ++i) {
+          const double x = DatumGetFloat8(values[rows[i]]);
+          tame = nulls[rows[i]] || std::fabs(x) < kWide;  // false for NaN and infinities
+        }
+        if (tame) {
+          double sum = s->value;
+          int64 n = 0;
+          int i = 0;
+          if (!avg && !s->has) {  // float8pl: the first value is the state as it is
+            for (; i < count && nulls[rows[i]]; ++i) {
+            }
+            if (i < count) {
+              sum = DatumGetFloat8(values[rows[i++]]);
+              s->has = true;
+            }
+          }
+          for (; i < count; ++i) {
+            if (nulls[rows[i]]) continue;
+            sum += DatumGetFloat8(values[rows[i]]);
+            ++n;
+          }
+          s->value = sum;
+          if (avg) s->count += n;
+          break;
+        }
         for (int i = 0; i < count; ++i) {
-          if (!nulls[rows[i]]) SumFloat8(s, DatumGetFloat8(values[rows[i]]));
+          if (nulls[rows[i]]) continue;
+          if (avg) {
+            AccumFloat8(s, DatumGetFloat8(values[rows[i]]));
+          } else {
+            SumFloat8(s, DatumGetFloat8(values[rows[i]]));
+          }
         }
         break;
-      case AggKind::kAvgFloat8:
-        for (int i = 0; i < count; ++i) {
-          if (!nulls[rows[i]]) AccumFloat8(s, DatumGetFloat8(values[rows[i]]));
-        }
-        break;
+      }
       case AggKind::kMinFloat8:
       case AggKind::kMaxFloat8: {
         const bool max = spec.kind == AggKind::kMaxFloat8;
@@ -914,23 +946,36 @@ void BuildKey(AggRuntime* rt) {
 void FoldBlock(AggRuntime* rt, const BlockRows& block) {
   const RowColumns& columns = *block.columns;
   rt->block_rows += block.count;
-  std::vector<Datum> run_values(rt->groups.size());
-  std::vector<char> run_nulls(rt->groups.size());
+  const size_t ngroups = rt->groups.size();
   int start = 0;
   while (start < block.count) {
     GroupValuesOfRow(rt, columns, block.rows[start]);
-    run_values.assign(rt->key_values.begin(), rt->key_values.end());
-    run_nulls.assign(rt->key_nulls.begin(), rt->key_nulls.end());
+    // The run goes on while every group value stays: a bucket's time within
+    // the span BucketOf just verified, a column's Datum word the same (a
+    // decoded text column shares one Datum per distinct value, so equal
+    // words are equal values; unequal words of equal values only end the
+    // run early, and FindGroup finds the same group).
     int end = start + 1;
     for (; end < block.count; ++end) {
-      GroupValuesOfRow(rt, columns, block.rows[end]);
-      if (!std::equal(run_values.begin(), run_values.end(), rt->key_values.begin()) ||
-          !std::equal(run_nulls.begin(), run_nulls.end(), rt->key_nulls.begin())) {
-        break;
+      const int row = block.rows[end];
+      bool same = true;
+      for (size_t g = 0; g < ngroups && same; ++g) {
+        const GroupSpec& spec = rt->groups[g];
+        const int c = spec.attno - 1;
+        const bool isnull = columns.nulls[c][row];
+        if (isnull != static_cast<bool>(rt->key_nulls[g])) {
+          same = false;
+        } else if (!isnull) {
+          if (spec.kind == GroupKind::kBucket) {
+            const int64 t = DatumGetInt64(columns.values[c][row]);
+            same = t >= spec.bucket->last_first && t <= spec.bucket->last_last;
+          } else {
+            same = columns.values[c][row] == rt->key_values[g];
+          }
+        }
       }
+      if (!same) break;
     }
-    std::copy(run_values.begin(), run_values.end(), rt->key_values.begin());
-    std::copy(run_nulls.begin(), run_nulls.end(), rt->key_nulls.begin());
     BuildKey(rt);
     const size_t group = FindGroup(rt);
     FoldRun(rt, &rt->states[rt->group_list[group].first_state], columns, block.rows + start,

@@ -30,6 +30,22 @@ T* PallocArray(size_t n) {
   return static_cast<T*>(PgCall([&] { return palloc0(std::max<size_t>(1, n) * sizeof(T)); }));
 }
 
+// The null flags of a decoded column (its null vector is empty when no
+// value is NULL).
+template <typename Column>
+void CopyNulls(const Column& col, size_t rows, bool* nulls) {
+  if (col.nulls.empty()) {
+    memset(nulls, 0, rows * sizeof(bool));
+  } else {
+    for (size_t r = 0; r < rows; ++r) nulls[r] = col.nulls[r] != 0;
+  }
+}
+
+template <typename T>
+T* PallocUninitialized(size_t n) {
+  return static_cast<T*>(PgCall([&] { return palloc(std::max<size_t>(1, n) * sizeof(T)); }));
+}
+
 }  // namespace
 
 Datum DatumOfBytes(int16 attlen, std::string_view bytes) {
@@ -83,8 +99,9 @@ void DecodeMoreColumns(Relation rel, TupleDesc desc, const char* data, size_t si
   for (int a = 0; a < out.natts; ++a) {
     if (out.values[a] != nullptr || (wanted != nullptr && !wanted[a])) continue;
     Form_pg_attribute attr = TupleDescAttr(desc, a);
-    Datum* values = out.values[a] = PallocArray<Datum>(rows);
-    bool* nulls = out.nulls[a] = PallocArray<bool>(rows);
+    // Every branch below sets every element.
+    Datum* values = out.values[a] = PallocUninitialized<Datum>(rows);
+    bool* nulls = out.nulls[a] = PallocUninitialized<bool>(rows);
     const Kind kind = KindOf(attr);
     const ColumnType type = block.column(a).type;
     const auto expect = [&](bool ok) {
@@ -100,18 +117,20 @@ void DecodeMoreColumns(Relation rel, TupleDesc desc, const char* data, size_t si
     if (type == ColumnType::kFloat64) {
       expect(kind == Kind::kFloat8 || kind == Kind::kFloat4);
       Float64Column col = ValueOrThrow(block.DecodeFloat64(a), "could not decode a block");
-      for (size_t r = 0; r < rows; ++r) {
-        nulls[r] = col.IsNull(r);
-        values[r] = kind == Kind::kFloat8 ? Float8GetDatum(col.values[r])
-                                          : Float4GetDatum(static_cast<float>(col.values[r]));
+      CopyNulls(col, rows, nulls);
+      if (kind == Kind::kFloat8) {
+        // A float8 Datum is the double's bits (FLOAT8PASSBYVAL): one copy.
+        static_assert(sizeof(Datum) == sizeof(double) && FLOAT8PASSBYVAL);
+        memcpy(values, col.values.data(), rows * sizeof(double));
+      } else {
+        for (size_t r = 0; r < rows; ++r) values[r] = Float4GetDatum(static_cast<float>(col.values[r]));
       }
     } else if (type == ColumnType::kInt64 || type == ColumnType::kTimestamp) {
       expect(kind == Kind::kWord);
       Int64Column col = ValueOrThrow(block.DecodeInt64(a), "could not decode a block");
-      for (size_t r = 0; r < rows; ++r) {
-        nulls[r] = col.IsNull(r);
-        values[r] = static_cast<Datum>(col.values[r]);
-      }
+      CopyNulls(col, rows, nulls);
+      static_assert(sizeof(Datum) == sizeof(int64_t));
+      memcpy(values, col.values.data(), rows * sizeof(int64_t));
     } else if (type == ColumnType::kBool) {
       expect(kind == Kind::kBool);
       BoolColumn col = ValueOrThrow(block.DecodeBool(a), "could not decode a block");

@@ -144,6 +144,8 @@ struct ScanRuntime {
   // accepts (false: written under another key layout, so key conditions
   // could not be checked on its series key).
   bool block_exact = true;
+  // Whether the current block's time range lies within the time bounds.
+  bool block_within_time = false;
 
   HeapTuple block_tuple = nullptr;
   RowColumns columns{0, 0, nullptr, nullptr};
@@ -296,12 +298,14 @@ HeapTuple NextBlockTuple(ScanRuntime* rt, Snapshot snapshot) {
         rt->bounds.KeyMatches(std::string_view(VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key)));
     bool keep = match != ScanBounds::KeyMatch::kNo;
     rt->block_exact = match == ScanBounds::KeyMatch::kYes;
+    rt->block_within_time = false;
     if (keep && rt->bounds.has_time_bounds() &&
         DatumGetInt16(heap_getattr(tuple, kBlocksTimeAttnum, desc, &isnull)) ==
             rt->layout.time_attnum) {
-      keep = rt->bounds.TimeRangeMayMatch(
-          DatumGetInt64(heap_getattr(tuple, kBlocksMinTime, desc, &isnull)),
-          DatumGetInt64(heap_getattr(tuple, kBlocksMaxTime, desc, &isnull)));
+      const int64 min_time = DatumGetInt64(heap_getattr(tuple, kBlocksMinTime, desc, &isnull));
+      const int64 max_time = DatumGetInt64(heap_getattr(tuple, kBlocksMaxTime, desc, &isnull));
+      keep = rt->bounds.TimeRangeMayMatch(min_time, max_time);
+      rt->block_within_time = rt->bounds.TimeRangeWithin(min_time, max_time);
     }
     if (!keep) {
       ++rt->blocks_pruned;
@@ -340,7 +344,8 @@ int DecodeForScan(ScanRuntime* rt, Relation rel, TupleDesc desc, HeapTuple block
     if (filter.attno > columns->natts) rt->block_exact = false;
   }
   selected->resize(columns->rows);
-  const int count = SelectRows(rt->bounds.filters(), *columns, deleted, selected->data());
+  const int count =
+      SelectRows(rt->bounds.filters(), *columns, deleted, selected->data(), rt->block_within_time);
   rt->rows_filtered += columns->rows - count;
   if (count > 0) DecodeMoreColumns(rel, desc, bytes.data, bytes.size, wanted_mask, columns);
   return count;
@@ -480,6 +485,7 @@ void DecodeCandidate(ScanRuntime* rt, Relation rel, Snapshot snapshot,
   cursor->block_tuple = heap_copytuple(&tuple);
   ReleaseBuffer(buffer);
   TupleDesc desc = RelationGetDescr(rel);
+  rt->block_within_time = false;  // NextBlockTuple's flag is for another block by now
   const int count =
       DecodeForScan(rt, rel, desc, cursor->block_tuple, &cursor->columns, &cursor->rows);
   MemoryContextSwitchTo(caller);

@@ -419,12 +419,13 @@ ScanBounds::KeyMatch ScanBounds::KeyMatches(std::string_view key) const {
 }
 
 int SelectRows(const std::vector<ScanBounds::Filter>& filters, const RowColumns& columns,
-               const DeletedRows& deleted, int* rows) {
+               const DeletedRows& deleted, int* rows, bool skip_time_filters) {
   int count = 0;
   for (int r = 0; r < columns.rows; ++r) {
     if (!deleted.Contains(r)) rows[count++] = r;
   }
   for (const ScanBounds::Filter& filter : filters) {
+    if (skip_time_filters && !filter.is_float) continue;
     const int a = filter.attno - 1;
     // A column added after the block was written holds its default: the
     // plan's qual decides.

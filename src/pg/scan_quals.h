@@ -83,6 +83,11 @@ class ScanBounds {
   bool TimeRangeMayMatch(int64 min_time, int64 max_time) const {
     return min_time <= time_hi_ && max_time >= time_lo_;
   }
+  // Whether every time in [min_time, max_time] is within the bounds (the
+  // time filters then pass every row of the block).
+  bool TimeRangeWithin(int64 min_time, int64 max_time) const {
+    return min_time >= time_lo_ && max_time <= time_hi_;
+  }
   // The series key values of key position 0 (sorted, distinct), as the
   // prefixes of the blocks' series_key that hold them under the current
   // key layout; empty when key position 0 is not constrained.
@@ -119,8 +124,10 @@ std::string SeriesKeyComponent(std::string_view text);
 // The rows of a decoded block (`columns` holds at least the filter
 // columns) that are not deleted and pass every filter, in order, into rows;
 // returns their count.
+// With skip_time_filters (the block's time range lies within the bounds),
+// the time column's filters are not evaluated.
 int SelectRows(const std::vector<ScanBounds::Filter>& filters, const RowColumns& columns,
-               const DeletedRows& deleted, int* rows);
+               const DeletedRows& deleted, int* rows, bool skip_time_filters = false);
 
 }  // namespace tsdb::pg
 
