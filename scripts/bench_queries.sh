@@ -140,7 +140,7 @@ median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 
 
 # --- Set-up and clean-up ------------------------------------------------------
 note "building $gen"
-cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build_dir" -j"${JOBS:-2}" --target tsdb_tsbs_generate >/dev/null
 
 started_cluster=0

@@ -46,6 +46,14 @@ SELECT host, first(n, time), last(n, time) FROM ap WHERE host IS NOT NULL GROUP 
 SELECT first(x, t), last(x, t), first(s, t), last(s, t)
 FROM (VALUES (1.0, 3, 'a'), (2.0, 1, 'b'), (NULL, 5, 'c'), (9, NULL, 'd')) v(x, t, s);
 SELECT first(x, point(0, 0)) FROM (VALUES (1)) v(x);
+-- key IN (SELECT ...) on the series key runs as key = ANY (ARRAY(SELECT ...)): probes, and pushdown.
+EXPLAIN (COSTS OFF)
+SELECT time_bucket('1 hour', time) AS hour, max(v) FROM ap
+WHERE host IN (SELECT 'h' || i FROM generate_series(1, 2) i) AND time < '2024-03-30 15:00' GROUP BY 1;
+SELECT ap_diff($$SELECT time_bucket('1 hour', time) AS hour, max(v), count(*) FROM ap
+                WHERE host IN (SELECT 'h' || i FROM generate_series(1, 2) i) GROUP BY 1 ORDER BY 1$$) AS key_in;
+SELECT count(*) FROM ap WHERE host IN (SELECT NULL::text UNION ALL SELECT 'h1');
+SELECT count(*) FROM ap WHERE host IN (SELECT 'nope' WHERE false);
 -- Without GROUP BY: one row, even over no rows.
 SELECT count(*), count(w), sum(v), avg(v), min(v), max(time) FROM ap;
 SELECT count(*), sum(v), avg(v), max(time) FROM ap WHERE time > '2030-01-01';

@@ -47,11 +47,18 @@ RESET plan_cache_mode;
 -- Contradictions and NULLs read nothing.
 SELECT explain_scan($$SELECT count(*) FROM cs WHERE time > '2024-01-02' AND time < '2024-01-01'$$);
 SELECT count(*) FROM cs WHERE host = ANY ('{}'::text[]);
--- A semi-join probes each host the subquery finds (parameterized path).
+-- key IN (SELECT ...) runs as key = ANY (ARRAY(SELECT ...)): one probe per value the subquery returns.
 SELECT explain_scan($$SELECT count(*) FROM cs WHERE host IN (SELECT name FROM cs_hosts WHERE grp = 1)
                       AND time >= '2024-01-01 02:00:00+00' AND time < '2024-01-01 03:00:00+00'$$);
 SELECT count(*) FROM cs WHERE host IN (SELECT name FROM cs_hosts WHERE grp = 1)
   AND time >= '2024-01-01 02:00:00+00' AND time < '2024-01-01 03:00:00+00';
+-- A join on the series key probes each host the other side finds (parameterized path).
+SET enable_hashjoin = off;
+SET enable_mergejoin = off;
+SELECT explain_scan($$SELECT count(*) FROM cs JOIN cs_hosts h ON cs.host = h.name
+                      WHERE h.grp = 1 AND time >= '2024-01-01 02:00:00+00' AND time < '2024-01-01 03:00:00+00'$$);
+RESET enable_hashjoin;
+RESET enable_mergejoin;
 -- Rescans: the latest row of each host.
 SELECT h.name, l.time, l.v FROM cs_hosts h
 CROSS JOIN LATERAL (SELECT time, v FROM cs WHERE cs.host = h.name ORDER BY time DESC LIMIT 1) l

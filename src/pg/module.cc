@@ -8,6 +8,7 @@ void InitStorageCleanup();  // storage_cleanup.cc
 void InitExecutorHook();    // executor_hook.cc
 void InitCustomScan();      // scan_node.cc
 void InitAggregatePushdown();  // agg_node.cc
+void InitKeyInSubquery();      // key_in_subquery.cc
 }  // namespace tsdb::pg
 
 extern "C" {
@@ -22,6 +23,7 @@ void _PG_init(void) {
     tsdb::pg::InitExecutorHook();
     tsdb::pg::InitCustomScan();
     tsdb::pg::InitAggregatePushdown();
+    tsdb::pg::InitKeyInSubquery();
   });
 }
 }

@@ -497,6 +497,32 @@ void DecodeCandidate(ScanRuntime* rt, Relation rel, Snapshot snapshot,
   const int t = rt->layout.time_attnum - 1;
   const RowColumns& columns = cursor->columns;
   const int order = rt->order;
+  // Blocks hold their rows sorted by time (SeriesBatch sorts them): then
+  // the output order is the selection itself, or reversed.
+  bool sorted = true;
+  const int tc = t < columns.natts ? t : -1;
+  for (size_t i = 1; tc >= 0 && sorted && i < cursor->rows.size(); ++i) {
+    const int a = cursor->rows[i - 1], b = cursor->rows[i];
+    sorted = !columns.nulls[tc][a] && !columns.nulls[tc][b] &&
+             DatumGetInt64(columns.values[tc][a]) <= DatumGetInt64(columns.values[tc][b]);
+  }
+  if (sorted && tc >= 0 && !columns.nulls[tc][cursor->rows.front()] &&
+      !Precedes(KeyOfValue(columns.values[tc][order < 0 ? cursor->rows.back() : cursor->rows.front()], false),
+                candidate.bound, order)) {
+    if (order < 0) std::reverse(cursor->rows.begin(), cursor->rows.end());
+    // Equal times keep the order a stable sort would give them.
+    if (order < 0) {
+      for (size_t i = 0; i < cursor->rows.size();) {
+        size_t j = i + 1;
+        while (j < cursor->rows.size() && columns.values[tc][cursor->rows[j]] == columns.values[tc][cursor->rows[i]]) ++j;
+        std::reverse(cursor->rows.begin() + i, cursor->rows.begin() + j);
+        i = j;
+      }
+    }
+    for (int row : cursor->rows) cursor->keys.push_back(TimeKey{false, DatumGetInt64(columns.values[tc][row])});
+    rt->cursors.push_back(std::move(cursor));
+    return;
+  }
   std::vector<std::pair<TimeKey, int>> keyed;
   for (int row : cursor->rows) {
     const TimeKey key = t < columns.natts ? KeyOfValue(columns.values[t][row], columns.nulls[t][row])
@@ -896,17 +922,28 @@ CustomPath* MakeScanPath(PlannerInfo* root, RelOptInfo* rel, Relation table,
   } else {
     path->path.rows = rel->rows;
   }
-  // Rows decoded: the pruning clauses' share of the table. Decoding a row
-  // costs a fraction of forming a heap row; each decoded row still meets
-  // the qual (the vectorized filters are not costed apart).
+  // Rows decoded: the pruning clauses' share of the table. Decoding costs
+  // per value read (measured: ~3 ns a float8 value, about a third of
+  // cpu_tuple_cost's forming of a row), so per row by the columns the query
+  // reads; each decoded row still meets the qual (the vectorized filters
+  // are not costed apart), and each row returned is formed.
   const double decoded =
       clamp_row_est(rel->tuples * PruningSelectivity(root, rel, table, layout, clauses));
+  Bitmapset* read = nullptr;
+  pull_varattnos(reinterpret_cast<Node*>(rel->reltarget->exprs), rel->relid, &read);
+  ListCell* cell;
+  foreach (cell, clauses) {
+    pull_varattnos(reinterpret_cast<Node*>(lfirst_node(RestrictInfo, cell)->clause), rel->relid,
+                   &read);
+  }
+  const int columns_read = std::max(1, bms_num_members(read));
   QualCost quals;
   cost_qual_eval(&quals, clauses, root);
   path->path.startup_cost = quals.startup + rel->reltarget->cost.startup + 1.0;
-  path->path.total_cost = path->path.startup_cost +
-                          decoded * (0.25 * cpu_tuple_cost + quals.per_tuple) +
-                          path->path.rows * (cpu_tuple_cost + rel->reltarget->cost.per_tuple);
+  path->path.total_cost =
+      path->path.startup_cost +
+      decoded * (0.3 * cpu_tuple_cost * columns_read + quals.per_tuple) +
+      path->path.rows * (cpu_tuple_cost + rel->reltarget->cost.per_tuple);
   return path;
 }
 
