@@ -14,9 +14,11 @@
 // GUC tsdb.enable_custom_scan (on) turns it off for comparison.
 #include <memory>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "pg/guard.h"  // first: C++ headers before Postgres's
 #include "pg/block_codec.h"
 #include "pg/block_delete.h"
@@ -166,6 +168,16 @@ struct ScanRuntime {
   std::vector<std::unique_ptr<OrderCursor>> cursors;
   OrderCursor* emitted = nullptr;  // holds the slot's last row
 
+  // Hot rows of a scan that probes by leading key value (a nested loop's
+  // inner side, rescanned per outer row): read once per node into memory,
+  // bucketed by that value, so each rescan reads its series' hot rows only.
+  // Given up (index scans per rescan instead) past work_mem.
+  enum class HotCache { kNone, kReady, kTooBig } hot_cache = HotCache::kNone;
+  absl::flat_hash_map<std::string, std::vector<HeapTuple>> hot_by_leading_key;
+  std::vector<HeapTuple> hot_list;  // this rescan's
+  size_t hot_pos = 0;
+  bool hot_list_ready = false;
+
   // Parallel-aware scans: the shared claims, this participant's ordinal of
   // the current unpruned block and the ordinal it claimed last (-1: none).
   ParallelScanShared* shared = nullptr;
@@ -196,6 +208,7 @@ void EndScans(ScanRuntime* rt) {
 
 void RestartScan(ScanRuntime* rt) {
   EndScans(rt);
+  rt->hot_list_ready = false;
   rt->ordinal = -1;
   rt->claimed = -1;
   rt->ordered_ready = false;
@@ -400,6 +413,8 @@ void StoreSelectedRow(ScanRuntime* rt, TupleTableSlot* slot) {
 
 TimeKey KeyOfValue(Datum value, bool isnull) { return TimeKey{isnull, isnull ? 0 : DatumGetInt64(value)}; }
 
+bool UseHotCache(ScanRuntime* rt, Relation rel, Snapshot snapshot);
+
 // Collects the hot rows and the unpruned blocks of an ordered scan.
 void PrepareOrdered(ScanRuntime* rt, Relation rel, Snapshot snapshot) {
   TupleDesc desc = RelationGetDescr(rel);
@@ -407,21 +422,33 @@ void PrepareOrdered(ScanRuntime* rt, Relation rel, Snapshot snapshot) {
   auto hot = std::make_unique<OrderCursor>();
   hot->context = AllocSetContextCreate(rt->scan_context, "tsdb ordered hot rows",
                                        ALLOCSET_DEFAULT_SIZES);
-  MemoryContext caller = MemoryContextSwitchTo(rt->scan_context);
-  ScanKeyData key;
-  ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(rt->storage_id));
-  SysScanDesc hot_scan =
-      systable_beginscan(rt->hot, HotRowsStorageIndexRelid(), true, snapshot, 1, &key);
-  HeapTuple hot_tuple;
-  while ((hot_tuple = systable_getnext(hot_scan)) != nullptr) {
-    ++rt->hot_rows;
-    StoreHotRow(rel, rt->hot, hot_tuple, rt->hot_slot);
-    MemoryContextSwitchTo(hot->context);
-    hot->hot.push_back(ExecCopySlotHeapTuple(rt->hot_slot));
-    MemoryContextSwitchTo(rt->scan_context);
+  MemoryContext caller;
+  if (UseHotCache(rt, rel, snapshot)) {
+    // The cached rows of this rescan's leading key values (they live in
+    // scan_context, not in the cursor's).
+    for (const std::string& value : rt->bounds.leading_key_values()) {
+      auto it = rt->hot_by_leading_key.find(value);
+      if (it == rt->hot_by_leading_key.end()) continue;
+      hot->hot.insert(hot->hot.end(), it->second.begin(), it->second.end());
+    }
+    rt->hot_rows += hot->hot.size();
+  } else {
+    caller = MemoryContextSwitchTo(rt->scan_context);
+    ScanKeyData key;
+    ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(rt->storage_id));
+    SysScanDesc hot_scan =
+        systable_beginscan(rt->hot, HotRowsStorageIndexRelid(), true, snapshot, 1, &key);
+    HeapTuple hot_tuple;
+    while ((hot_tuple = systable_getnext(hot_scan)) != nullptr) {
+      ++rt->hot_rows;
+      StoreHotRow(rel, rt->hot, hot_tuple, rt->hot_slot);
+      MemoryContextSwitchTo(hot->context);
+      hot->hot.push_back(ExecCopySlotHeapTuple(rt->hot_slot));
+      MemoryContextSwitchTo(rt->scan_context);
+    }
+    systable_endscan(hot_scan);
+    MemoryContextSwitchTo(caller);
   }
-  systable_endscan(hot_scan);
-  MemoryContextSwitchTo(caller);
   if (!hot->hot.empty()) {
     std::vector<std::pair<TimeKey, HeapTuple>> keyed;
     for (HeapTuple tuple : hot->hot) {
@@ -598,6 +625,84 @@ void EnsureBounds(TsdbScanState* state) {
 
 // The next hot row into the scan slot; false after the last (then the
 // scan moves on to the blocks).
+// Reads every hot row of the storage into rt->hot_by_leading_key, keyed by
+// the output text of the leading key column (NULL keys are left out: an
+// equality never matches them). Gives up past work_mem.
+void BuildHotCache(ScanRuntime* rt, Relation rel, Snapshot snapshot) {
+  const AttrNumber key_attnum = rt->layout.keys[0];
+  Oid output;
+  bool varlena;
+  getTypeOutputInfo(TupleDescAttr(RelationGetDescr(rel), key_attnum - 1)->atttypid, &output,
+                    &varlena);
+  const Size limit = static_cast<Size>(work_mem) * 1024;
+  Size bytes = 0;
+  MemoryContext caller = MemoryContextSwitchTo(rt->scan_context);
+  ScanKeyData key;
+  ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(rt->storage_id));
+  SysScanDesc scan =
+      systable_beginscan(rt->hot, HotRowsStorageIndexRelid(), true, snapshot, 1, &key);
+  HeapTuple hot_tuple;
+  rt->hot_cache = ScanRuntime::HotCache::kReady;
+  while ((hot_tuple = systable_getnext(scan)) != nullptr) {
+    StoreHotRow(rel, rt->hot, hot_tuple, rt->hot_slot);
+    bool isnull;
+    const Datum value = slot_getattr(rt->hot_slot, key_attnum, &isnull);
+    if (isnull) continue;
+    HeapTuple copy = ExecCopySlotHeapTuple(rt->hot_slot);
+    bytes += copy->t_len + HEAPTUPLESIZE;
+    if (bytes > limit) {
+      rt->hot_cache = ScanRuntime::HotCache::kTooBig;
+      break;
+    }
+    char* text = OidOutputFunctionCall(output, value);
+    rt->hot_by_leading_key[text].push_back(copy);
+    pfree(text);
+  }
+  systable_endscan(scan);
+  MemoryContextSwitchTo(caller);
+  if (rt->hot_cache == ScanRuntime::HotCache::kTooBig) rt->hot_by_leading_key.clear();
+}
+
+// Whether this (re)scan reads its hot rows from the cache (building it on
+// first use): a serial scan probing by leading key value, while the
+// storage's hot rows fit in work_mem.
+bool UseHotCache(ScanRuntime* rt, Relation rel, Snapshot snapshot) {
+  if (rt->shared != nullptr || rt->bounds.leading_key_prefixes().empty() ||
+      rt->hot_cache == ScanRuntime::HotCache::kTooBig) {
+    return false;
+  }
+  if (rt->hot_cache == ScanRuntime::HotCache::kNone) BuildHotCache(rt, rel, snapshot);
+  return rt->hot_cache == ScanRuntime::HotCache::kReady;
+}
+
+// The next hot row from the cache: those with the leading key values of
+// this rescan.
+bool NextCachedHotRow(ScanRuntime* rt, TupleTableSlot* slot, Relation rel) {
+  if (!rt->hot_list_ready) {
+    rt->hot_list.clear();
+    for (const std::string& value : rt->bounds.leading_key_values()) {
+      auto it = rt->hot_by_leading_key.find(value);
+      if (it != rt->hot_by_leading_key.end()) {
+        rt->hot_list.insert(rt->hot_list.end(), it->second.begin(), it->second.end());
+      }
+    }
+    rt->hot_pos = 0;
+    rt->hot_list_ready = true;
+  }
+  if (rt->hot_pos >= rt->hot_list.size()) {
+    rt->phase = ScanRuntime::Phase::kBlocks;
+    return false;
+  }
+  HeapTuple tuple = rt->hot_list[rt->hot_pos++];
+  ++rt->hot_rows;
+  ExecClearTuple(slot);
+  heap_deform_tuple(tuple, slot->tts_tupleDescriptor, slot->tts_values, slot->tts_isnull);
+  slot->tts_tid = tuple->t_self;
+  ExecStoreVirtualTuple(slot);
+  slot->tts_tableOid = RelationGetRelid(rel);
+  return true;
+}
+
 bool NextHotRow(TsdbScanState* state) {
   ScanRuntime* rt = state->runtime;
   ScanState* ss = &state->css.ss;
@@ -609,6 +714,9 @@ bool NextHotRow(TsdbScanState* state) {
   }
   TupleTableSlot* slot = ss->ss_ScanTupleSlot;
   Relation rel = ss->ss_currentRelation;
+  if (rt->hot_scan == nullptr && UseHotCache(rt, rel, ss->ps.state->es_snapshot)) {
+    return NextCachedHotRow(rt, slot, rel);
+  }
   MemoryContext caller = MemoryContextSwitchTo(rt->scan_context);
   if (rt->hot_scan == nullptr) {
     ScanKeyData key;

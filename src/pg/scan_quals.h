@@ -92,6 +92,8 @@ class ScanBounds {
   // prefixes of the blocks' series_key that hold them under the current
   // key layout; empty when key position 0 is not constrained.
   const std::vector<std::string>& leading_key_prefixes() const { return leading_prefixes_; }
+  // The same values as output texts (when leading_key_prefixes is not empty).
+  const std::vector<std::string>& leading_key_values() const { return key_values_[0]; }
   // The signature of the current key layout (SeriesKeyText): blocks whose
   // series_key starts with it were written under this layout.
   const std::string& key_signature() const { return signature_; }
