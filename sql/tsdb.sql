@@ -218,7 +218,11 @@ CREATE TABLE tsdb_internal.blocks (
   payload bytea NOT NULL,
   block_id bigint NOT NULL,  -- the same in every version of the block tuple
   payload_tail bytea NOT NULL,
-  time_attnum smallint NOT NULL  -- the column min_time and max_time are of
+  time_attnum smallint NOT NULL,  -- the column min_time and max_time are of
+  -- The block's last row (its latest time) as a heap tuple image of the
+  -- table's row, so "latest row" queries need not decode the block; NULL in
+  -- blocks written before it existed.
+  last_row bytea
 );
 ALTER TABLE tsdb_internal.blocks ALTER COLUMN payload SET STORAGE EXTERNAL;
 ALTER TABLE tsdb_internal.blocks ALTER COLUMN payload_tail SET STORAGE PLAIN;

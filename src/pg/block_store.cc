@@ -27,7 +27,8 @@ constexpr BlockNumber kMaxBlocksPage = (kHotBlockFlag >> kOffsetBits) - 1;
 }  // namespace
 
 void InsertBlockTuple(Relation blocks, int64 storage_id, bytea* series_key, int64 min_time,
-                      int64 max_time, int rows, bytea* payload, AttrNumber time_attnum) {
+                      int64 max_time, int rows, bytea* payload, AttrNumber time_attnum,
+                      bytea* last_row) {
   const int64 block_id = nextval_internal(InternalRelid("block_id_seq"), false);
   // Whole TOAST chunks out of line, the rest in the row: a partial last
   // chunk would leave most of a TOAST page's last quarter empty (TOAST fills
@@ -44,8 +45,10 @@ void InsertBlockTuple(Relation blocks, int64 storage_id, bytea* series_key, int6
                                 Int64GetDatum(min_time),      Int64GetDatum(max_time),
                                 Int32GetDatum(rows),          Datum(0),
                                 PointerGetDatum(out_of_line), Int64GetDatum(block_id),
-                                PointerGetDatum(tail),        Int16GetDatum(time_attnum)};
-  bool nulls[kBlocksNatts] = {false, false, false, false, false, true, false, false, false, false};
+                                PointerGetDatum(tail),        Int16GetDatum(time_attnum),
+                                PointerGetDatum(last_row)};
+  bool nulls[kBlocksNatts] = {false, false, false, false, false, true,
+                              false, false, false, false, last_row == nullptr};
   HeapTuple tuple = heap_form_tuple(RelationGetDescr(blocks), values, nulls);
   CatalogTupleInsert(blocks, tuple);  // heap_insert and the index entry
   heap_freetuple(tuple);

@@ -41,7 +41,8 @@ enum BlocksAttr {
   kBlocksBlockId,
   kBlocksPayloadTail,
   kBlocksTimeAttnum,
-  kBlocksNatts = kBlocksTimeAttnum
+  kBlocksLastRow,
+  kBlocksNatts = kBlocksLastRow
 };
 
 // The block bytes of a block tuple (payload || payload_tail), detoasted and,
@@ -56,8 +57,11 @@ BlockBytes BlockBytesOf(Relation blocks, HeapTuple block_tuple);
 // block id), and its index entry. `series_key` is SeriesKeyText's; min_time
 // and max_time are of attribute time_attnum (the layout's time column, which
 // dropping or retyping that column changes for later blocks).
+// `last_row` is the image (heap tuple data) of the block's last row, or
+// null.
 void InsertBlockTuple(Relation blocks, int64 storage_id, bytea* series_key, int64 min_time,
-                      int64 max_time, int rows, bytea* payload, AttrNumber time_attnum);
+                      int64 max_time, int rows, bytea* payload, AttrNumber time_attnum,
+                      bytea* last_row);
 
 // The blocks' series_key value: the key layout's signature
 // 'K<attnum>,<attnum>...;' (the key columns' attribute numbers), then for

@@ -108,6 +108,11 @@ struct OrderCursor {
   std::vector<HeapTuple> hot;
   std::vector<TimeKey> keys;  // per position
   size_t pos = 0;
+  // A block's stored last row standing in for the block (descending scans):
+  // its one row comes from `last_row`; the block is decoded only if more
+  // of its rows are wanted (ExpandLazyCursor).
+  HeapTuple last_row = nullptr;
+  OrderCandidate candidate;
   // No destructor deletes `context`: a child of the scan's context, it can
   // be gone already when the runtime is freed after an error.
 };
@@ -190,6 +195,7 @@ struct ScanRuntime {
   uint64 rows_decoded = 0;
   uint64 rows_filtered = 0;
   uint64 hot_rows = 0;
+  uint64 last_rows_used = 0;  // blocks a stored last row stood in for
 };
 
 struct TsdbScanState {
@@ -415,6 +421,20 @@ TimeKey KeyOfValue(Datum value, bool isnull) { return TimeKey{isnull, isnull ? 0
 
 bool UseHotCache(ScanRuntime* rt, Relation rel, Snapshot snapshot);
 
+// A row image (a hot row, or a block's stored last row; tuple memory that
+// outlives the slot's use) into the virtual slot: through the heap slot, so
+// columns added after the image was made read as their defaults.
+void StoreImageRow(ScanRuntime* rt, HeapTuple tuple, TupleTableSlot* slot) {
+  ExecStoreHeapTuple(tuple, rt->hot_slot, false);
+  slot_getallattrs(rt->hot_slot);
+  const int natts = slot->tts_tupleDescriptor->natts;
+  ExecClearTuple(slot);
+  memcpy(slot->tts_values, rt->hot_slot->tts_values, natts * sizeof(Datum));
+  memcpy(slot->tts_isnull, rt->hot_slot->tts_isnull, natts * sizeof(bool));
+  slot->tts_tid = tuple->t_self;
+  ExecStoreVirtualTuple(slot);
+}
+
 // Collects the hot rows and the unpruned blocks of an ordered scan.
 void PrepareOrdered(ScanRuntime* rt, Relation rel, Snapshot snapshot) {
   TupleDesc desc = RelationGetDescr(rel);
@@ -495,32 +515,20 @@ void PrepareOrdered(ScanRuntime* rt, Relation rel, Snapshot snapshot) {
 }
 
 // Decodes a candidate block into a cursor (none when no row is selected).
-void DecodeCandidate(ScanRuntime* rt, Relation rel, Snapshot snapshot,
-                     const OrderCandidate& candidate) {
-  auto cursor = std::make_unique<OrderCursor>();
-  cursor->context = AllocSetContextCreate(rt->scan_context, "tsdb ordered block",
-                                          ALLOCSET_DEFAULT_SIZES);
+// Decodes cursor->block_tuple into the cursor's rows, in output order;
+// false when no row is selected.
+bool FillCursor(ScanRuntime* rt, Relation rel, OrderCursor* cursor) {
+  const OrderCandidate& candidate = cursor->candidate;
   MemoryContext caller = MemoryContextSwitchTo(cursor->context);
-  HeapTupleData tuple;
-  tuple.t_self = candidate.tid;
-  Buffer buffer;
-  if (!heap_fetch(rt->blocks, snapshot, &tuple, &buffer, false)) {
-    MemoryContextSwitchTo(caller);
-    MemoryContextDelete(cursor->context);
-    return;  // seen by the same snapshot a moment ago: cannot happen
-  }
-  cursor->block_tuple = heap_copytuple(&tuple);
-  ReleaseBuffer(buffer);
   TupleDesc desc = RelationGetDescr(rel);
   rt->block_within_time = false;  // NextBlockTuple's flag is for another block by now
   const int count =
       DecodeForScan(rt, rel, desc, cursor->block_tuple, &cursor->columns, &cursor->rows);
   MemoryContextSwitchTo(caller);
   cursor->rows.resize(count);
-  if (count == 0) {
-    MemoryContextDelete(cursor->context);
-    return;
-  }
+  cursor->keys.clear();
+  cursor->pos = 0;
+  if (count == 0) return false;
   const int t = rt->layout.time_attnum - 1;
   const RowColumns& columns = cursor->columns;
   const int order = rt->order;
@@ -534,21 +542,26 @@ void DecodeCandidate(ScanRuntime* rt, Relation rel, Snapshot snapshot,
              DatumGetInt64(columns.values[tc][a]) <= DatumGetInt64(columns.values[tc][b]);
   }
   if (sorted && tc >= 0 && !columns.nulls[tc][cursor->rows.front()] &&
-      !Precedes(KeyOfValue(columns.values[tc][order < 0 ? cursor->rows.back() : cursor->rows.front()], false),
+      !Precedes(KeyOfValue(columns.values[tc][order < 0 ? cursor->rows.back() : cursor->rows.front()],
+                           false),
                 candidate.bound, order)) {
-    if (order < 0) std::reverse(cursor->rows.begin(), cursor->rows.end());
-    // Equal times keep the order a stable sort would give them.
     if (order < 0) {
+      std::reverse(cursor->rows.begin(), cursor->rows.end());
+      // Equal times keep the order a stable sort would give them.
       for (size_t i = 0; i < cursor->rows.size();) {
         size_t j = i + 1;
-        while (j < cursor->rows.size() && columns.values[tc][cursor->rows[j]] == columns.values[tc][cursor->rows[i]]) ++j;
+        while (j < cursor->rows.size() &&
+               columns.values[tc][cursor->rows[j]] == columns.values[tc][cursor->rows[i]]) {
+          ++j;
+        }
         std::reverse(cursor->rows.begin() + i, cursor->rows.begin() + j);
         i = j;
       }
     }
-    for (int row : cursor->rows) cursor->keys.push_back(TimeKey{false, DatumGetInt64(columns.values[tc][row])});
-    rt->cursors.push_back(std::move(cursor));
-    return;
+    for (int row : cursor->rows) {
+      cursor->keys.push_back(TimeKey{false, DatumGetInt64(columns.values[tc][row])});
+    }
+    return true;
   }
   std::vector<std::pair<TimeKey, int>> keyed;
   for (int row : cursor->rows) {
@@ -568,14 +581,103 @@ void DecodeCandidate(ScanRuntime* rt, Relation rel, Snapshot snapshot,
     cursor->keys.push_back(keyed[i].first);
     cursor->rows[i] = keyed[i].second;
   }
+  return true;
+}
+
+// The stored last row of a block tuple, when a descending scan may let it
+// stand in for the block: the block was written with one, under the
+// current time column, its row is not deleted, and its time is the block's
+// max_time. Null otherwise. (In CurrentMemoryContext.)
+HeapTuple StandInLastRow(ScanRuntime* rt, Relation rel, HeapTuple block_tuple,
+                         const OrderCandidate& candidate, int* row) {
+  if (rt->order >= 0 || candidate.bound.null) return nullptr;
+  TupleDesc blocks_desc = RelationGetDescr(rt->blocks);
+  bool isnull;
+  const Datum image = heap_getattr(block_tuple, kBlocksLastRow, blocks_desc, &isnull);
+  if (isnull) return nullptr;
+  const int rows = DatumGetInt32(heap_getattr(block_tuple, kBlocksRowCount, blocks_desc, &isnull));
+  if (rows < 1 || DeletedRowsOf(rt->blocks, block_tuple).Contains(rows - 1)) return nullptr;
+  bytea* bytes = DatumGetByteaPP(image);
+  const uint32 len = VARSIZE_ANY_EXHDR(bytes);
+  if (len < SizeofHeapTupleHeader) return nullptr;
+  HeapTuple tuple = static_cast<HeapTuple>(palloc(HEAPTUPLESIZE + len));
+  tuple->t_len = len;
+  tuple->t_data = reinterpret_cast<HeapTupleHeader>(reinterpret_cast<char*>(tuple) + HEAPTUPLESIZE);
+  memcpy(tuple->t_data, VARDATA_ANY(bytes), len);
+  ItemPointerSetInvalid(&tuple->t_self);
+  tuple->t_tableOid = RelationGetRelid(rel);
+  if (tuple->t_data->t_hoff < SizeofHeapTupleHeader || tuple->t_data->t_hoff > len) return nullptr;
+  const Datum time = heap_getattr(tuple, rt->layout.time_attnum, RelationGetDescr(rel), &isnull);
+  if (isnull || DatumGetInt64(time) != candidate.bound.time) return nullptr;
+  *row = rows - 1;
+  return tuple;
+}
+
+// Fetches a candidate block into a cursor: its stored last row standing in
+// when it can, else decoded (no cursor when no row is selected).
+void DecodeCandidate(ScanRuntime* rt, Relation rel, Snapshot snapshot,
+                     const OrderCandidate& candidate) {
+  auto cursor = std::make_unique<OrderCursor>();
+  cursor->candidate = candidate;
+  cursor->context = AllocSetContextCreate(rt->scan_context, "tsdb ordered block",
+                                          ALLOCSET_DEFAULT_SIZES);
+  OrderCursor* c = cursor.get();
+  int row = 0;
+  const bool found = PgCall([&] {
+    MemoryContext caller = MemoryContextSwitchTo(c->context);
+    HeapTupleData tuple;
+    tuple.t_self = candidate.tid;
+    Buffer buffer;
+    const bool visible = heap_fetch(rt->blocks, snapshot, &tuple, &buffer, false);
+    if (visible) {
+      c->block_tuple = heap_copytuple(&tuple);
+      ReleaseBuffer(buffer);
+      c->last_row = StandInLastRow(rt, rel, c->block_tuple, candidate, &row);
+    }
+    MemoryContextSwitchTo(caller);
+    return visible;
+  });
+  if (!found) {  // seen by the same snapshot a moment ago: cannot happen
+    MemoryContextDelete(cursor->context);
+    return;
+  }
+  if (cursor->last_row != nullptr) {
+    ++rt->last_rows_used;
+    cursor->rows.assign(1, row);
+    cursor->keys.assign(1, candidate.bound);
+    rt->cursors.push_back(std::move(cursor));
+    return;
+  }
+  if (!FillCursor(rt, rel, cursor.get())) {
+    MemoryContextDelete(cursor->context);
+    return;
+  }
   rt->cursors.push_back(std::move(cursor));
+}
+
+// A cursor whose stand-in last row was emitted: decodes its block for the
+// rest of its rows (that row left out). False when none is left.
+bool ExpandLazyCursor(ScanRuntime* rt, Relation rel, OrderCursor* cursor) {
+  const int emitted_row = cursor->rows.front();
+  cursor->last_row = nullptr;
+  if (!FillCursor(rt, rel, cursor)) return false;
+  for (size_t i = 0; i < cursor->rows.size(); ++i) {
+    if (cursor->rows[i] == emitted_row) {
+      cursor->rows.erase(cursor->rows.begin() + i);
+      cursor->keys.erase(cursor->keys.begin() + i);
+      break;
+    }
+  }
+  return !cursor->rows.empty();
 }
 
 // The next row of an ordered scan into slot; false after the last.
 bool OrderedNext(ScanRuntime* rt, Relation rel, Snapshot snapshot, TupleTableSlot* slot) {
   if (!rt->ordered_ready) PrepareOrdered(rt, rel, snapshot);
-  // The cursor that held the previous row goes once that row is done with.
-  if (rt->emitted != nullptr && rt->emitted->pos >= rt->emitted->keys.size()) {
+  // The cursor that held the previous row goes once that row is done with
+  // (a stand-in last row's cursor goes on with the rest of its block).
+  if (rt->emitted != nullptr && rt->emitted->pos >= rt->emitted->keys.size() &&
+      (rt->emitted->last_row == nullptr || !ExpandLazyCursor(rt, rel, rt->emitted))) {
     MemoryContextDelete(rt->emitted->context);
     rt->cursors.erase(std::find_if(rt->cursors.begin(), rt->cursors.end(),
                                    [&](const auto& c) { return c.get() == rt->emitted; }));
@@ -598,14 +700,13 @@ bool OrderedNext(ScanRuntime* rt, Relation rel, Snapshot snapshot, TupleTableSlo
     }
     if (best == nullptr) return false;
     const size_t pos = best->pos++;
-    if (best->block_tuple != nullptr) {
+    if (best->last_row != nullptr) {
+      StoreImageRow(rt, best->last_row, slot);
+      BlockRowTid(&best->block_tuple->t_self, best->rows[pos], &slot->tts_tid);
+    } else if (best->block_tuple != nullptr) {
       StoreBlockRowValues(rt, best->columns, best->block_tuple, best->rows[pos], slot);
     } else {
-      HeapTuple tuple = best->hot[pos];
-      ExecClearTuple(slot);
-      heap_deform_tuple(tuple, slot->tts_tupleDescriptor, slot->tts_values, slot->tts_isnull);
-      slot->tts_tid = tuple->t_self;
-      ExecStoreVirtualTuple(slot);
+      StoreImageRow(rt, best->hot[pos], slot);
     }
     rt->emitted = best;
     return true;
@@ -695,10 +796,7 @@ bool NextCachedHotRow(ScanRuntime* rt, TupleTableSlot* slot, Relation rel) {
   }
   HeapTuple tuple = rt->hot_list[rt->hot_pos++];
   ++rt->hot_rows;
-  ExecClearTuple(slot);
-  heap_deform_tuple(tuple, slot->tts_tupleDescriptor, slot->tts_values, slot->tts_isnull);
-  slot->tts_tid = tuple->t_self;
-  ExecStoreVirtualTuple(slot);
+  StoreImageRow(rt, tuple, slot);
   slot->tts_tableOid = RelationGetRelid(rel);
   return true;
 }
@@ -895,6 +993,7 @@ void ExplainScan(CustomScanState* node, List* ancestors, ExplainState* es) {
     ExplainPropertyInteger("Blocks Pruned", nullptr, rt->blocks_pruned, es);
     ExplainPropertyInteger("Rows Decoded", nullptr, rt->rows_decoded, es);
     ExplainPropertyInteger("Rows Filtered", nullptr, rt->rows_filtered, es);
+    if (rt->order != 0) ExplainPropertyInteger("Stored Last Rows", nullptr, rt->last_rows_used, es);
   }
 }
 

@@ -64,12 +64,16 @@ std::string_view ValueBytes(int16_t attlen, Datum d) {
   return std::string_view(DatumGetPointer(d), attlen);
 }
 
+}  // namespace
+
 // One key column's value parsed back from a series key.
 struct KeyField {
   bool null = true;
   Datum word = 0;               // by-value types
   std::string_view bytes;       // by-reference types
 };
+
+namespace {
 
 uint64_t DoubleBits(double v) {
   uint64_t b;
@@ -367,9 +371,18 @@ void SeriesBatch::WriteBlock(Relation rel, const std::string& key, Series* s) {
     bytea* payload = static_cast<bytea*>(palloc(VARHDRSZ + block.size()));
     SET_VARSIZE(payload, VARHDRSZ + block.size());
     memcpy(VARDATA(payload), block.data(), block.size());
+    // The last row (latest time) as a row image: "latest row" reads need
+    // not decode the block (docs/query.md).
+    Datum* row_values = static_cast<Datum*>(palloc(sizeof(Datum) * natts_));
+    bool* row_nulls = static_cast<bool*>(palloc(sizeof(bool) * natts_));
+    RowValues(fields, *s, order[n - 1], row_values, row_nulls);
+    HeapTuple last = heap_form_tuple(RelationGetDescr(rel), row_values, row_nulls);
+    bytea* last_row = static_cast<bytea*>(palloc(VARHDRSZ + last->t_len));
+    SET_VARSIZE(last_row, VARHDRSZ + last->t_len);
+    memcpy(VARDATA(last_row), last->t_data, last->t_len);
     Relation blocks = table_open(BlocksRelid(), RowExclusiveLock);
     InsertBlockTuple(blocks, storage_id_, s->key_text, times.front(), times.back(),
-                     static_cast<int>(n), payload, time_attnum_);
+                     static_cast<int>(n), payload, time_attnum_, last_row);
     table_close(blocks, RowExclusiveLock);
     MemoryContextSwitchTo(caller);
     MemoryContextReset(scratch_);
@@ -377,6 +390,53 @@ void SeriesBatch::WriteBlock(Relation rel, const std::string& key, Series* s) {
   ++blocks_written_;
   if (on_written_) on_written_(s->sources);
   Clear(s);
+}
+
+void SeriesBatch::RowValues(const std::vector<KeyField>& fields, const Series& s, size_t r,
+                            Datum* values, bool* nulls) const {
+  for (int a = 0; a < natts_; ++a) {
+    const ColumnKind kind = kinds_[a];
+    nulls[a] = false;
+    values[a] = 0;
+    if (a == time_attnum_ - 1) {
+      values[a] = Int64GetDatum(s.times[r]);
+    } else if (kind == ColumnKind::kDropped) {
+      nulls[a] = true;
+    } else if (key_index_[a] >= 0) {
+      const KeyField& f = fields[key_index_[a]];
+      nulls[a] = f.null;
+      if (!f.null) {
+        values[a] = kind == ColumnKind::kBytes ? DatumOfBytes(attlens_[a], f.bytes) : f.word;
+      }
+    } else {
+      const Column& c = s.columns[a];
+      nulls[a] = c.nulls[r] != 0;
+      if (nulls[a]) continue;
+      const uint64_t v = c.values[r];
+      switch (kind) {
+        case ColumnKind::kFloat8:
+          values[a] = Float8GetDatum(BitsDouble(v));
+          break;
+        case ColumnKind::kFloat4:
+          values[a] = Float4GetDatum(static_cast<float>(BitsDouble(v)));
+          break;
+        case ColumnKind::kBool:
+          values[a] = BoolGetDatum(v != 0);
+          break;
+        case ColumnKind::kWord:
+          values[a] = static_cast<Datum>(v);
+          break;
+        case ColumnKind::kBytes: {
+          const size_t begin = r == 0 ? 0 : c.values[r - 1];
+          values[a] =
+              DatumOfBytes(attlens_[a], std::string_view(c.bytes.data() + begin, v - begin));
+          break;
+        }
+        case ColumnKind::kDropped:
+          break;
+      }
+    }
+  }
 }
 
 void SeriesBatch::WriteHotRows(Relation rel, const std::string& key, Series* s) {
@@ -391,50 +451,7 @@ void SeriesBatch::WriteHotRows(Relation rel, const std::string& key, Series* s) 
     Datum* values = static_cast<Datum*>(palloc(sizeof(Datum) * natts_));
     bool* nulls = static_cast<bool*>(palloc(sizeof(bool) * natts_));
     for (size_t r = 0; r < n; ++r) {
-      for (int a = 0; a < natts_; ++a) {
-        const ColumnKind kind = kinds_[a];
-        nulls[a] = false;
-        values[a] = 0;
-        if (a == time_attnum_ - 1) {
-          values[a] = Int64GetDatum(s->times[r]);
-        } else if (kind == ColumnKind::kDropped) {
-          nulls[a] = true;
-        } else if (key_index_[a] >= 0) {
-          const KeyField& f = fields[key_index_[a]];
-          nulls[a] = f.null;
-          if (!f.null) {
-            values[a] = kind == ColumnKind::kBytes ? DatumOfBytes(attlens_[a], f.bytes)
-                                                   : f.word;
-          }
-        } else {
-          const Column& c = s->columns[a];
-          nulls[a] = c.nulls[r] != 0;
-          if (nulls[a]) continue;
-          const uint64_t v = c.values[r];
-          switch (kind) {
-            case ColumnKind::kFloat8:
-              values[a] = Float8GetDatum(BitsDouble(v));
-              break;
-            case ColumnKind::kFloat4:
-              values[a] = Float4GetDatum(static_cast<float>(BitsDouble(v)));
-              break;
-            case ColumnKind::kBool:
-              values[a] = BoolGetDatum(v != 0);
-              break;
-            case ColumnKind::kWord:
-              values[a] = static_cast<Datum>(v);
-              break;
-            case ColumnKind::kBytes: {
-              const size_t begin = r == 0 ? 0 : c.values[r - 1];
-              values[a] = DatumOfBytes(
-                  attlens_[a], std::string_view(c.bytes.data() + begin, v - begin));
-              break;
-            }
-            case ColumnKind::kDropped:
-              break;
-          }
-        }
-      }
+      RowValues(fields, *s, r, values, nulls);
       HeapTuple tuple = FormHotTupleOfValues(hot.hot, storage_id, desc, values, nulls);
       InsertHotTuple(&hot, tuple, cid, 0, nullptr);
       heap_freetuple(tuple);

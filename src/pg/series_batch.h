@@ -39,6 +39,8 @@ extern "C" {
 
 namespace tsdb::pg {
 
+struct KeyField;  // series_batch.cc
+
 class SeriesBatch {
  public:
   // Called after a block is written, with the source TIDs given to Add for
@@ -73,6 +75,10 @@ class SeriesBatch {
   // `key` is the series' key bytes (its key in series_).
   void WriteBlock(Relation rel, const std::string& key, Series* series);
   void WriteHotRows(Relation rel, const std::string& key, Series* series);
+  // Row r of a series as values/nulls of every attribute (palloc'd
+  // by-reference values; Postgres code, under PgCall).
+  void RowValues(const std::vector<KeyField>& fields, const Series& s, size_t r, Datum* values,
+                 bool* nulls) const;
   void Clear(Series* series);
 
   Oid relid_;
