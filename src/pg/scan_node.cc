@@ -604,9 +604,20 @@ HeapTuple StandInLastRow(ScanRuntime* rt, Relation rel, HeapTuple block_tuple,
   tuple->t_len = len;
   tuple->t_data = reinterpret_cast<HeapTupleHeader>(reinterpret_cast<char*>(tuple) + HEAPTUPLESIZE);
   memcpy(tuple->t_data, VARDATA_ANY(bytes), len);
-  ItemPointerSetInvalid(&tuple->t_self);
   tuple->t_tableOid = RelationGetRelid(rel);
-  if (tuple->t_data->t_hoff < SizeofHeapTupleHeader || tuple->t_data->t_hoff > len) return nullptr;
+  HeapTupleHeader header = tuple->t_data;
+  if (header->t_hoff < SizeofHeapTupleHeader || header->t_hoff > len) return nullptr;
+  // The image was formed as a datum (heap_form_tuple): its header holds a
+  // datum length and row type where a stored tuple has transaction fields,
+  // and PostgreSQL checks such "datum" headers against their row type (a
+  // VACUUM FULL's transient table's, long dropped). As for hot rows
+  // (StoreHotRow) and block rows (StoreBlockRow), the row takes its block
+  // tuple's transaction fields and its own TID.
+  header->t_choice = block_tuple->t_data->t_choice;
+  header->t_infomask = (header->t_infomask & ~HEAP_XACT_MASK) |
+                       (block_tuple->t_data->t_infomask & HEAP_XACT_MASK);
+  BlockRowTid(&block_tuple->t_self, rows - 1, &tuple->t_self);
+  header->t_ctid = tuple->t_self;
   const Datum time = heap_getattr(tuple, rt->layout.time_attnum, RelationGetDescr(rel), &isnull);
   if (isnull || DatumGetInt64(time) != candidate.bound.time) return nullptr;
   *row = rows - 1;
