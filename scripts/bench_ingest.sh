@@ -184,8 +184,6 @@ for t in $targets; do
 done
 
 # --- Helpers ----------------------------------------------------------------
-psql_at() { PGOPTIONS="-c client_min_messages=warning" "$bindir/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
-psql_db() { psql_at -d "$db" "$@"; }
 query() { psql_db -A -t -c "$1"; }
 
 # Microseconds since the epoch ($EPOCHREALTIME's separator follows the locale).
@@ -215,33 +213,7 @@ fan_out() {
 seconds() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1e6 }'; }
 
 # --- Set-up and clean-up ------------------------------------------------------
-note "building $gen"
-cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build_dir" -j"${JOBS:-2}" --target tsdb_tsbs_generate >/dev/null
-
-started_cluster=0
-if ! scripts/cluster.sh status >/dev/null 2>&1; then
-  scripts/cluster.sh start >&2
-  started_cluster=1
-fi
-eval "$(scripts/cluster.sh env)"
-
-cleanup() {
-  local pids
-  pids=$(jobs -p)
-  if [ -n "$pids" ]; then
-    # shellcheck disable=SC2086  # one pid per word
-    kill $pids 2>/dev/null || true
-    wait 2>/dev/null || true
-  fi
-  if [ "$keep_db" -eq 0 ]; then
-    psql_at -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
-  fi
-  if [ "$started_cluster" -eq 1 ]; then
-    scripts/cluster.sh stop >&2 || true
-  fi
-}
-trap cleanup EXIT
+bench_setup
 
 psql_at -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
 

@@ -130,8 +130,6 @@ fields=(usage_user usage_system usage_idle usage_nice usage_iowait usage_irq usa
   usage_guest usage_guest_nice)
 
 # --- Helpers ----------------------------------------------------------------
-psql_at() { PGOPTIONS="-c client_min_messages=warning" "$bindir/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
-psql_db() { psql_at -d "$db" "$@"; }
 query() { psql_db -A -t -c "$1"; }
 
 now_us() { echo "${EPOCHREALTIME//[.,]/}"; }
@@ -139,33 +137,7 @@ seconds() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1e6 }'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
 # --- Set-up and clean-up ------------------------------------------------------
-note "building $gen"
-cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build_dir" -j"${JOBS:-2}" --target tsdb_tsbs_generate >/dev/null
-
-started_cluster=0
-if ! scripts/cluster.sh status >/dev/null 2>&1; then
-  scripts/cluster.sh start >&2
-  started_cluster=1
-fi
-eval "$(scripts/cluster.sh env)"
-
-cleanup() {
-  local pids
-  pids=$(jobs -p)
-  if [ -n "$pids" ]; then
-    # shellcheck disable=SC2086  # one pid per word
-    kill $pids 2>/dev/null || true
-    wait 2>/dev/null || true
-  fi
-  if [ "$keep_db" -eq 0 ]; then
-    psql_at -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
-  fi
-  if [ "$started_cluster" -eq 1 ]; then
-    scripts/cluster.sh stop >&2 || true
-  fi
-}
-trap cleanup EXIT
+bench_setup
 
 rm -rf "$out_dir"
 mkdir -p "$out_dir"

@@ -75,6 +75,12 @@ SELECT n FROM cs WHERE host = 'h4' ORDER BY time LIMIT 1;
 SELECT explain_scan($$SELECT h.name, l.n FROM cs_hosts h CROSS JOIN LATERAL
                       (SELECT n FROM cs WHERE cs.host = h.name ORDER BY time DESC LIMIT 1) l$$);
 
+-- Blocks rewritten by VACUUM FULL keep their stored last rows usable.
+VACUUM FULL cs;
+SELECT explain_scan($$SELECT n FROM cs WHERE host = 'h2' ORDER BY time DESC LIMIT 2$$);
+SELECT n, v FROM cs WHERE host = 'h2' ORDER BY time DESC LIMIT 2;
+SELECT n FROM cs WHERE host = 'h2' AND v < 50 ORDER BY time DESC LIMIT 1;
+
 -- Hot rows, columns added after blocks were written, whole rows, tableoid.
 ALTER TABLE cs ADD COLUMN extra int DEFAULT 7;
 SELECT extra, count(*) FROM cs GROUP BY extra;
