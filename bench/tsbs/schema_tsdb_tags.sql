@@ -5,39 +5,16 @@
 -- The default layout would leave the int column tags_id out of the series
 -- key (integers are values), so set_layout names it before the load.
 --
--- Drops and recreates the schema tsbs_tsdb_tags (needs CREATE EXTENSION tsdb):
+-- Drops and recreates the schema tsbs_tsdb_tags (needs CREATE EXTENSION tsdb
+-- and the schema tsbs_heap):
 --   psql -v ON_ERROR_STOP=1 -f bench/tsbs/schema_tsdb_tags.sql
 DROP SCHEMA IF EXISTS tsbs_tsdb_tags CASCADE;
 CREATE SCHEMA tsbs_tsdb_tags;
 
-CREATE TABLE tsbs_tsdb_tags.tags (
-  id int PRIMARY KEY,
-  hostname text,
-  region text,
-  datacenter text,
-  rack text,
-  os text,
-  arch text,
-  team text,
-  service text,
-  service_version text,
-  service_environment text
-);
-
-CREATE TABLE tsbs_tsdb_tags.cpu (
-  time timestamptz,
-  tags_id int,
-  usage_user float8,
-  usage_system float8,
-  usage_idle float8,
-  usage_nice float8,
-  usage_iowait float8,
-  usage_irq float8,
-  usage_softirq float8,
-  usage_steal float8,
-  usage_guest float8,
-  usage_guest_nice float8,
-  additional_tags jsonb
-) USING tsdb;
+-- The same columns as the heap tables (run bench/tsbs/schema_heap.sql first);
+-- tags keeps its primary key, cpu gets none of the heap's indexes.
+CREATE TABLE tsbs_tsdb_tags.tags (LIKE tsbs_heap.tags INCLUDING CONSTRAINTS);
+ALTER TABLE tsbs_tsdb_tags.tags ADD PRIMARY KEY (id);
+CREATE TABLE tsbs_tsdb_tags.cpu (LIKE tsbs_heap.cpu) USING tsdb;
 
 SELECT tsdb.set_layout('tsbs_tsdb_tags.cpu', 'time', '{tags_id}');
