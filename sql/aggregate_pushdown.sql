@@ -36,6 +36,14 @@ SELECT ap_diff($$SELECT time_bucket('1 day', time, 'Europe/Berlin') AS day, host
                 FROM ap GROUP BY 1, 2 ORDER BY 1, 2$$) AS berlin_buckets;
 SELECT ap_diff($$SELECT date_bin('15 minutes', time, '2024-01-01 00:07') AS b, min(v), max(v)
                 FROM ap WHERE host IN ('h1', 'h3') AND v > 20 GROUP BY 1 ORDER BY 1$$) AS date_bin;
+-- Fixed-width buckets are computed without calling the function at or after their origin;
+-- times before it (origin inside or after the data) go through the function.
+SELECT ap_diff($$SELECT time_bucket('7 minutes', time, timestamptz '2024-03-30 20:03:17') AS b, count(*), max(v)
+                FROM ap GROUP BY 1 ORDER BY 1$$) AS origin_inside;
+SELECT ap_diff($$SELECT date_bin('7 minutes', time, '2030-01-01 00:00:01') AS b, count(*), min(w)
+                FROM ap GROUP BY 1 ORDER BY 1$$) AS origin_after;
+SELECT ap_diff($$SELECT time_bucket('90 seconds', time) AS b, host, sum(v) FROM ap
+                WHERE time < '2024-03-30 13:00' GROUP BY 1, 2 ORDER BY 1, 2$$) AS default_origin;
 SELECT ap_diff($$SELECT host, count(*), sum(v), min(time), max(time) FROM ap GROUP BY host ORDER BY host$$) AS by_host;
 SELECT ap_diff($$SELECT n / 1000 AS k, count(*) FROM ap GROUP BY 1 ORDER BY 1$$) AS not_pushed;
 -- first/last(value, time) as TimescaleDB defines them (times are unique per host here).

@@ -144,6 +144,17 @@ Var* PlainVarOf(Node* node, Index relid) {
   return var;
 }
 
+// The C symbol of a C-language function (its prosrc, palloc'd), or "".
+const char* ProsrcOf(Oid funcid) {
+  HeapTuple tuple = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
+  if (!HeapTupleIsValid(tuple)) return "";
+  bool isnull;
+  Datum src = SysCacheGetAttr(PROCOID, tuple, Anum_pg_proc_prosrc, &isnull);
+  const char* symbol = isnull ? "" : TextDatumGetCString(src);
+  ReleaseSysCache(tuple);
+  return symbol;
+}
+
 // Whether funcid is one of our time_bucket functions (any variant).
 bool IsTimeBucket(Oid funcid) {
   HeapTuple tuple = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
@@ -621,7 +632,52 @@ struct BucketFunction {
   std::map<int64, Span> spans;
   int64 last_first = 1, last_last = 0, last_bucket = 0;  // the span used last
   uint64 calls = 0;
+  // Fixed-width buckets computed without calling the function: our
+  // time_bucket(width, ts [, origin]) and date_bin(stride, ts, origin) with a
+  // width of days and microseconds are origin + floor((ts - origin) / width)
+  // * width. Used for times at or after the origin (where truncating and
+  // flooring division agree) and far from the int64 limits; 0: not such a
+  // function.
+  int64 fixed_width = 0;
+  int64 fixed_origin = 0;
 };
+
+// Times below this magnitude leave (ts - origin) and the bucket arithmetic
+// far from int64 overflow.
+constexpr int64 kFixedWidthLimit = int64{1} << 60;
+
+// Sets f's fixed width when `func` is one of the fixed-width bucket
+// functions above with constant, finite, month-free arguments. Postgres
+// code (catalog lookups): called under PgCall.
+void DetectFixedWidth(BucketFunction* f, FuncExpr* func) {
+  Const* width = linitial_node(Const, func->args);
+  if (width->constisnull || width->consttype != INTERVALOID) return;
+  const Interval* span = DatumGetIntervalP(width->constvalue);
+  if (span->month != 0 || span->day < 0 || span->day > 1000000) return;
+  const int64 micros = span->day * USECS_PER_DAY + span->time;
+  if (micros <= 0 || micros > kFixedWidthLimit) return;
+  int64 origin;
+  const int nargs = list_length(func->args);
+  if (func->funcid == F_DATE_BIN_INTERVAL_TIMESTAMPTZ_TIMESTAMPTZ ||
+      func->funcid == F_DATE_BIN_INTERVAL_TIMESTAMP_TIMESTAMP) {
+    Const* arg = list_nth_node(Const, func->args, 2);
+    if (arg->constisnull) return;
+    origin = DatumGetInt64(arg->constvalue);
+  } else if (nargs == 2 && IsTimeBucket(func->funcid) &&
+             strcmp(ProsrcOf(func->funcid), "tsdb_time_bucket_timestamp") == 0) {
+    origin = 2 * USECS_PER_DAY;  // TimescaleDB's default: 2000-01-03
+  } else if (nargs == 3 && IsTimeBucket(func->funcid) &&
+             strcmp(ProsrcOf(func->funcid), "tsdb_time_bucket_timestamp_origin") == 0) {
+    Const* arg = list_nth_node(Const, func->args, 2);
+    if (arg->constisnull) return;
+    origin = DatumGetInt64(arg->constvalue);
+  } else {
+    return;
+  }
+  if (origin <= -kFixedWidthLimit || origin >= kFixedWidthLimit) return;
+  f->fixed_width = micros;
+  f->fixed_origin = origin;
+}
 
 struct Group {
   size_t first_state;  // into AggRuntime::states
@@ -679,6 +735,13 @@ int64 CallBucket(BucketFunction* f, int64 time) {
 // The bucket of `time`, from a verified span when one holds it.
 int64 BucketOf(BucketFunction* f, int64 time) {
   if (time >= f->last_first && time <= f->last_last) return f->last_bucket;
+  if (f->fixed_width > 0 && time >= f->fixed_origin && time < kFixedWidthLimit) {
+    const int64 bucket = f->fixed_origin + (time - f->fixed_origin) / f->fixed_width * f->fixed_width;
+    f->last_first = bucket;
+    f->last_last = bucket + f->fixed_width - 1;
+    f->last_bucket = bucket;
+    return bucket;
+  }
   auto it = f->spans.upper_bound(time);
   if (it != f->spans.begin()) {
     --it;
@@ -1198,6 +1261,7 @@ void BeginAggregate(CustomScanState* node, EState* estate, int eflags) {
             bucket->fcinfo->args[a].isnull = arg->constisnull;
           }
           bucket->width_guess = WidthGuess(func);
+          DetectFixedWidth(bucket.get(), func);
         });
         spec.bucket = bucket.get();
         rt->buckets.push_back(std::move(bucket));
