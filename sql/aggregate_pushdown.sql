@@ -46,6 +46,24 @@ SELECT ap_diff($$SELECT time_bucket('90 seconds', time) AS b, host, sum(v) FROM 
                 WHERE time < '2024-03-30 13:00' GROUP BY 1, 2 ORDER BY 1, 2$$) AS default_origin;
 SELECT ap_diff($$SELECT host, count(*), sum(v), min(time), max(time) FROM ap GROUP BY host ORDER BY host$$) AS by_host;
 SELECT ap_diff($$SELECT n / 1000 AS k, count(*) FROM ap GROUP BY 1 ORDER BY 1$$) AS not_pushed;
+-- Newest buckets first: grouped by a bucket alone, ordered by it, a few kept (TSBS's
+-- groupby-orderby-limit): the groups stream from a time-ordered scan and the Limit stops it.
+EXPLAIN (COSTS OFF)
+SELECT time_bucket('1 minute', time) AS minute, max(v) FROM ap WHERE time < '2024-03-31 04:00'
+GROUP BY minute ORDER BY minute DESC LIMIT 5;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+SELECT time_bucket('1 minute', time) AS minute, max(v) FROM ap WHERE time < '2024-03-31 04:00'
+GROUP BY minute ORDER BY minute DESC LIMIT 5;
+SELECT ap_diff($$SELECT time_bucket('1 minute', time) AS minute, max(v), count(*), avg(w), min(time)
+                FROM ap WHERE time < '2024-03-31 04:00' GROUP BY minute ORDER BY minute DESC LIMIT 5$$) AS newest;
+-- The NULL time's group comes first descending, last ascending; hot rows and deleted rows count.
+SELECT ap_diff($$SELECT date_trunc('hour', time) AS h, count(*), sum(v), last(time, time)
+                FROM ap GROUP BY 1 ORDER BY 1 DESC LIMIT 3$$) AS newest_null;
+SELECT ap_diff($$SELECT date_trunc('hour', time) AS h, count(*), max(w)
+                FROM ap GROUP BY 1 ORDER BY 1 LIMIT 100 OFFSET 40$$) AS oldest_tail;
+SELECT ap_diff($$SELECT date_bin('10 minutes', time, '2024-01-01') AS b, count(*) FROM ap
+                WHERE host = 'h2' GROUP BY 1 HAVING count(*) > 19 ORDER BY 1 DESC LIMIT 4$$) AS newest_having;
+SELECT date_trunc('hour', time) AS h, count(*), max(v) FROM ap GROUP BY 1 ORDER BY 1 DESC LIMIT 3;
 -- first/last(value, time) as TimescaleDB defines them (times are unique per host here).
 EXPLAIN (COSTS OFF) SELECT host, first(v, time), last(w, time) FROM ap GROUP BY host;
 SELECT ap_diff($$SELECT host, first(v, time), last(v, time), first(w, time), last(n, time), count(*)

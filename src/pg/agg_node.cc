@@ -31,6 +31,14 @@
 // aggregate without GROUP BY even over no rows. Only the order in which a
 // sum adds its values differs, as it does between any two plans.
 //
+// Newest buckets first: when the query groups by a time bucket alone,
+// orders by it and keeps a few groups (TSBS's groupby-orderby-limit:
+// `GROUP BY minute ORDER BY minute DESC LIMIT 5`), a second path reads its
+// TsdbScan ordered by time (the scan merges blocks lazily, newest first)
+// and emits each bucket as soon as the rows move past it: the groups come
+// out in the query's order, and the Limit above stops the scan after the
+// groups it keeps, so the table's older blocks are never decoded.
+//
 // GUC tsdb.enable_aggregate_pushdown (on) turns it off.
 #include <algorithm>
 #include <cmath>
@@ -49,11 +57,14 @@
 #include "pg/table_layout.h"
 
 extern "C" {
+#include "access/stratnum.h"
 #include "access/table.h"
 #include "catalog/pg_aggregate.h"
+#include "catalog/pg_am_d.h"
 #include "catalog/pg_language_d.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_statistic.h"
+#include "commands/defrem.h"
 #include "commands/explain.h"
 #include "executor/executor.h"
 #include "executor/instrument.h"
@@ -61,7 +72,6 @@ extern "C" {
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/cost.h"
-#include "optimizer/optimizer.h"
 #include "optimizer/optimizer.h"
 #include "optimizer/pathnode.h"
 #include "optimizer/planner.h"
@@ -396,7 +406,7 @@ CustomPath* BuildAggregatePath(PlannerInfo* root, RelOptInfo* input_rel, RelOptI
   path->flags = 0;
   path->custom_paths = list_make1(scan_path);
   path->custom_private = list_make5(group_specs, agg_specs, buckets, scan_tlist,
-                                    list_make1_int(partial ? 1 : 0));
+                                    list_make2_int(partial ? 1 : 0, 0));
   path->methods = &agg_path_methods;
   return path;
 }
@@ -487,6 +497,63 @@ double EstimateGroups(PlannerInfo* root, RelOptInfo* input_rel, List* group_spec
   return clamp_row_est(std::min(groups, std::max(input_rel->rows, 1.0)));
 }
 
+// The order in which the query wants its groups when it groups by a time
+// bucket alone, sorts by that bucket and keeps a few (a constant LIMIT):
+// -1 newest first (DESC, NULLS FIRST: a NULL time's group first, as a
+// descending time order has it), 1 oldest first (ASC, NULLS LAST); else 0.
+int StreamingOrder(PlannerInfo* root, List* group_specs, List* buckets) {
+  Query* parse = root->parse;
+  if (list_length(group_specs) != 2 ||
+      static_cast<GroupKind>(linitial_int(group_specs)) != GroupKind::kBucket ||
+      parse->distinctClause != NIL || list_length(root->sort_pathkeys) != 1) {
+    return 0;
+  }
+  // root->limit_tuples is -1 under GROUP BY: the LIMIT's own constants.
+  double kept = 0;
+  for (Node* limit : {parse->limitCount, parse->limitOffset}) {
+    if (limit == nullptr) continue;
+    if (!IsA(limit, Const) || reinterpret_cast<Const*>(limit)->constisnull) return 0;
+    kept += static_cast<double>(DatumGetInt64(reinterpret_cast<Const*>(limit)->constvalue));
+  }
+  if (parse->limitCount == nullptr || kept <= 0 || kept > 100000) return 0;
+  Node* bucket = static_cast<Node*>(linitial(buckets));
+  PathKey* pathkey = linitial_node(PathKey, root->sort_pathkeys);
+  const Oid opclass = GetDefaultOpClass(exprType(bucket), BTREE_AM_OID);
+  if (!OidIsValid(opclass) || pathkey->pk_opfamily != get_opclass_family(opclass)) return 0;
+  bool found = false;
+  ListCell* cell;
+  foreach (cell, pathkey->pk_eclass->ec_members) {
+    found |= equal(static_cast<EquivalenceMember*>(lfirst(cell))->em_expr, bucket);
+  }
+  if (!found) return 0;
+  if (pathkey->pk_strategy == BTGreaterStrategyNumber && pathkey->pk_nulls_first) return -1;
+  if (pathkey->pk_strategy == BTLessStrategyNumber && !pathkey->pk_nulls_first) return 1;
+  return 0;
+}
+
+// The newest-buckets-first path of a serial aggregation (null when the
+// query is not one it serves): sorted as the query wants, its first group
+// after reading a share of the rows, every row folded one by one.
+CustomPath* BuildStreamingPath(PlannerInfo* root, CustomPath* serial) {
+  List* group_specs = static_cast<List*>(linitial(serial->custom_private));
+  List* buckets = static_cast<List*>(lthird(serial->custom_private));
+  const int order = StreamingOrder(root, group_specs, buckets);
+  if (order == 0) return nullptr;
+  auto* scan_path = linitial_node(CustomPath, serial->custom_paths);
+  CustomPath* path = makeNode(CustomPath);
+  memcpy(path, serial, sizeof(CustomPath));
+  path->custom_paths = list_make1(TimeOrderedScanPath(scan_path, order));
+  path->custom_private = list_make5(linitial(serial->custom_private),
+                                    lsecond(serial->custom_private), buckets,
+                                    lfourth(serial->custom_private), list_make2_int(0, order));
+  path->path.pathkeys = root->sort_pathkeys;
+  const double groups = std::max(serial->path.rows, 1.0);
+  const double scan_run = scan_path->path.total_cost - scan_path->path.startup_cost;
+  path->path.startup_cost = scan_path->path.startup_cost + scan_run / groups;
+  path->path.total_cost = scan_path->path.total_cost + groups * cpu_tuple_cost;
+  return path;
+}
+
 // Replaces the grouping paths of output_rel with ours (serial, and parallel
 // where the planner would consider it) when the aggregation is one we compute.
 void AddAggregatePaths(PlannerInfo* root, RelOptInfo* input_rel, RelOptInfo* output_rel,
@@ -503,10 +570,12 @@ void AddAggregatePaths(PlannerInfo* root, RelOptInfo* input_rel, RelOptInfo* out
     serial->path.total_cost = serial->path.startup_cost + groups * cpu_tuple_cost;
   }
   Path* parallel = BuildParallelAggregatePath(root, input_rel, output_rel, extra, groups);
+  CustomPath* streaming = BuildStreamingPath(root, serial);
   output_rel->pathlist = NIL;
   output_rel->partial_pathlist = NIL;
   add_path(output_rel, &serial->path);
   if (parallel != nullptr) add_path(output_rel, parallel);
+  if (streaming != nullptr) add_path(output_rel, &streaming->path);
 }
 
 void UpperPaths(PlannerInfo* root, UpperRelationKind stage, RelOptInfo* input_rel,
@@ -705,6 +774,12 @@ struct AggRuntime {
   std::vector<char> key_nulls;
   MemoryContext group_context = nullptr;  // group key values
   bool partial = false;  // emit transition states (a parallel plan's partial step)
+  // Newest (-1) or oldest (1) buckets first, each emitted once the ordered
+  // scan's rows move past it; 0: every group after the whole input.
+  int order = 0;
+  bool pending = false;  // the scan's slot holds the next group's first row
+  std::string current_key;  // of the group being folded
+  uint64 streamed_groups = 0;
   bool done = false;
   size_t next_output = 0;
   uint64 hot_rows = 0, block_rows = 0;
@@ -1049,7 +1124,7 @@ void FoldBlock(AggRuntime* rt, const BlockRows& block) {
 
 // Folds one row held in a slot (hot rows, and rows of blocks that lack a
 // column the aggregation reads).
-void FoldSlot(AggRuntime* rt, TupleTableSlot* slot) {
+void SlotKey(AggRuntime* rt, TupleTableSlot* slot) {
   for (size_t g = 0; g < rt->groups.size(); ++g) {
     const GroupSpec& spec = rt->groups[g];
     const int c = spec.attno - 1;
@@ -1061,6 +1136,10 @@ void FoldSlot(AggRuntime* rt, TupleTableSlot* slot) {
             : slot->tts_values[c];
   }
   BuildKey(rt);
+}
+
+// Folds the row in slot into the group of rt->key (SlotKey).
+void FoldKeyedSlot(AggRuntime* rt, TupleTableSlot* slot) {
   const size_t group = FindGroup(rt);
   // A one-row "block": the slot's values as columns.
   RowColumns columns;
@@ -1076,6 +1155,11 @@ void FoldSlot(AggRuntime* rt, TupleTableSlot* slot) {
   columns.nulls = nulls.data();
   const int row = 0;
   FoldRun(rt, &rt->states[rt->group_list[group].first_state], columns, &row, 1);
+}
+
+void FoldSlot(AggRuntime* rt, TupleTableSlot* slot) {
+  SlotKey(rt, slot);
+  FoldKeyedSlot(rt, slot);
 }
 
 bool BlockHasAllColumns(const AggRuntime* rt, const RowColumns& columns) {
@@ -1185,10 +1269,59 @@ void StoreGroup(AggRuntime* rt, const Group& group, TupleTableSlot* slot) {
   ExecStoreVirtualTuple(slot);
 }
 
+// The next group of a streaming aggregation: the rows of the ordered scan
+// up to the first of another group (kept in the scan's slot for the next
+// call), folded one by one. False after the last group.
+bool NextStreamedGroup(AggScanState* state) {
+  AggRuntime* rt = state->runtime;
+  auto* scan = reinterpret_cast<CustomScanState*>(linitial(state->css.custom_ps));
+  // The group emitted last is done with (its slot consumed above).
+  rt->index.clear();
+  rt->group_list.clear();
+  rt->states.clear();
+  rt->next_output = 0;
+  PgCall([&] { MemoryContextReset(rt->group_context); });
+  if (rt->done) return false;
+  Instrumentation* instrument = scan->ss.ps.instrument;
+  if (instrument != nullptr) InstrStartNode(instrument);
+  double rows = 0;
+  if (rt->pending) {
+    rt->pending = false;
+    FoldSlot(rt, scan->ss.ss_ScanTupleSlot);
+    rt->current_key = rt->key;
+  }
+  for (;;) {
+    TupleTableSlot* slot = PgCall([&] { return NextQualifiedRow(scan); });
+    if (slot == nullptr) {
+      rt->done = true;
+      break;
+    }
+    ++rows;
+    ++rt->block_rows;
+    SlotKey(rt, slot);
+    if (!rt->group_list.empty() && rt->key != rt->current_key) {
+      rt->pending = true;
+      break;
+    }
+    FoldKeyedSlot(rt, slot);
+    if (rt->group_list.size() == 1 && rows == 1) rt->current_key = rt->key;
+  }
+  if (instrument != nullptr) InstrStopNode(instrument, rows);
+  if (rt->group_list.empty()) return false;
+  ++rt->streamed_groups;
+  return true;
+}
+
 TupleTableSlot* AggNext(ScanState* ss) {
   auto* state = reinterpret_cast<AggScanState*>(ss);
   return Guarded([&]() -> TupleTableSlot* {
     AggRuntime* rt = state->runtime;
+    if (rt->order != 0) {
+      TupleTableSlot* slot = ss->ss_ScanTupleSlot;
+      if (!NextStreamedGroup(state)) return ExecClearTuple(slot);
+      StoreGroup(rt, rt->group_list.front(), slot);
+      return slot;
+    }
     if (!rt->done) Aggregate(state);
     TupleTableSlot* slot = ss->ss_ScanTupleSlot;
     if (rt->next_output >= rt->group_list.size()) return ExecClearTuple(slot);
@@ -1208,6 +1341,8 @@ void ResetGroups(AggRuntime* rt) {
   rt->group_list.clear();
   rt->states.clear();
   rt->done = false;
+  rt->pending = false;
+  rt->streamed_groups = 0;
   rt->next_output = 0;
   MemoryContextReset(rt->group_context);
 }
@@ -1282,7 +1417,9 @@ void BeginAggregate(CustomScanState* node, EState* estate, int eflags) {
     }
     rt->key_values.resize(rt->groups.size());
     rt->key_nulls.resize(rt->groups.size());
-    rt->partial = linitial_int(static_cast<List*>(lfourth(plan->custom_private))) != 0;
+    List* flags = static_cast<List*>(lfourth(plan->custom_private));
+    rt->partial = linitial_int(flags) != 0;
+    rt->order = lsecond_int(flags);
   });
 }
 
@@ -1309,12 +1446,19 @@ void ExplainAggregate(CustomScanState* node, List* ancestors, ExplainState* es) 
     names = lappend(names, pstrdup(AggKindName(static_cast<AggKind>(list_nth_int(agg_specs, i)))));
   }
   ExplainPropertyList("Aggregates", names, es);
-  if (linitial_int(static_cast<List*>(lfourth(plan->custom_private))) != 0) {
+  List* flags = static_cast<List*>(lfourth(plan->custom_private));
+  if (linitial_int(flags) != 0) {
     ExplainPropertyText("Partial", "per participant, finalized above the Gather", es);
+  }
+  if (lsecond_int(flags) != 0) {
+    ExplainPropertyText("Order", lsecond_int(flags) < 0 ? "newest bucket first, streamed"
+                                                         : "oldest bucket first, streamed",
+                        es);
   }
   if (es->analyze && state->runtime != nullptr) {
     const AggRuntime* rt = state->runtime;
-    ExplainPropertyInteger("Groups", nullptr, rt->group_list.size(), es);
+    ExplainPropertyInteger("Groups", nullptr,
+                           rt->order != 0 ? rt->streamed_groups : rt->group_list.size(), es);
     ExplainPropertyInteger("Hot Rows Aggregated", nullptr, rt->hot_rows, es);
     ExplainPropertyInteger("Block Rows Aggregated", nullptr, rt->block_rows, es);
     uint64 calls = 0;

@@ -106,13 +106,23 @@ struct OrderCursor {
   RowColumns columns{0, 0, nullptr, nullptr};
   std::vector<int> rows;
   std::vector<HeapTuple> hot;
-  std::vector<TimeKey> keys;  // per position
+  std::vector<TimeKey> keys;  // per position, unless time_column says
+  // A block whose rows were in time order already: the keys are its
+  // decoded time column at rows[pos] (no copy of them per row).
+  int time_column = -1;
   size_t pos = 0;
   // A block's stored last row standing in for the block (descending scans):
   // its one row comes from `last_row`; the block is decoded only if more
   // of its rows are wanted (ExpandLazyCursor).
   HeapTuple last_row = nullptr;
   OrderCandidate candidate;
+  uint64 seq = 0;  // creation order: breaks ties between equal keys
+
+  size_t size() const { return time_column >= 0 ? rows.size() : keys.size(); }
+  TimeKey KeyAt(size_t i) const {
+    if (time_column < 0) return keys[i];
+    return TimeKey{false, DatumGetInt64(columns.values[time_column][rows[i]])};
+  }
   // No destructor deletes `context`: a child of the scan's context, it can
   // be gone already when the runtime is freed after an error.
 };
@@ -155,6 +165,10 @@ struct ScanRuntime {
   bool block_within_time = false;
 
   HeapTuple block_tuple = nullptr;
+  // The metadata of the block tuple NextBlockTuple returned last.
+  static constexpr int kMaxBlocksAttributes = 16;
+  Datum meta_values[kMaxBlocksAttributes];
+  bool meta_nulls[kMaxBlocksAttributes];
   RowColumns columns{0, 0, nullptr, nullptr};
   std::vector<int> selected;
   int selected_count = 0;
@@ -170,8 +184,12 @@ struct ScanRuntime {
   bool ordered_ready = false;
   std::vector<OrderCandidate> candidates;
   size_t next_candidate = 0;
+  // A binary heap by each cursor's next key (CursorAfter): the first in
+  // output order on top, so merging many blocks (every series of a table)
+  // costs a logarithm per row.
   std::vector<std::unique_ptr<OrderCursor>> cursors;
-  OrderCursor* emitted = nullptr;  // holds the slot's last row
+  std::unique_ptr<OrderCursor> emitted;  // holds the slot's last row
+  uint64 next_cursor_seq = 0;
 
   // Hot rows of a scan that probes by leading key value (a nested loop's
   // inner side, rescanned per outer row): read once per node into memory,
@@ -222,7 +240,9 @@ void RestartScan(ScanRuntime* rt) {
   rt->next_candidate = 0;
   for (const auto& cursor : rt->cursors) MemoryContextDelete(cursor->context);
   rt->cursors.clear();
-  rt->emitted = nullptr;
+  if (rt->emitted != nullptr) MemoryContextDelete(rt->emitted->context);
+  rt->emitted.reset();
+  rt->next_cursor_seq = 0;
   rt->phase = ScanRuntime::Phase::kHot;
   rt->next_probe = 0;
   rt->probing = false;
@@ -289,9 +309,11 @@ bool StartNextBlockScan(ScanRuntime* rt, Snapshot snapshot) {
   return true;
 }
 
-// The next block tuple that the bounds do not prune, or null.
+// The next block tuple that the bounds do not prune, or null; its metadata
+// in rt->meta_values (deformed once: the time attnum lies past varlenas).
 HeapTuple NextBlockTuple(ScanRuntime* rt, Snapshot snapshot) {
   TupleDesc desc = RelationGetDescr(rt->blocks);
+  Datum* meta = rt->meta_values;
   for (;;) {
     if (rt->block_scan == nullptr && !StartNextBlockScan(rt, snapshot)) return nullptr;
     HeapTuple tuple = systable_getnext(rt->block_scan);
@@ -312,17 +334,17 @@ HeapTuple NextBlockTuple(ScanRuntime* rt, Snapshot snapshot) {
       continue;
     }
     if (BlockDeletedWholeByThisCommand(&tuple->t_self)) continue;
-    bytea* key = DatumGetByteaPP(heap_getattr(tuple, kBlocksSeriesKey, desc, &isnull));
+    heap_deform_tuple(tuple, desc, meta, rt->meta_nulls);
+    bytea* key = DatumGetByteaPP(meta[kBlocksSeriesKey - 1]);
     const ScanBounds::KeyMatch match =
         rt->bounds.KeyMatches(std::string_view(VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key)));
     bool keep = match != ScanBounds::KeyMatch::kNo;
     rt->block_exact = match == ScanBounds::KeyMatch::kYes;
     rt->block_within_time = false;
     if (keep && rt->bounds.has_time_bounds() &&
-        DatumGetInt16(heap_getattr(tuple, kBlocksTimeAttnum, desc, &isnull)) ==
-            rt->layout.time_attnum) {
-      const int64 min_time = DatumGetInt64(heap_getattr(tuple, kBlocksMinTime, desc, &isnull));
-      const int64 max_time = DatumGetInt64(heap_getattr(tuple, kBlocksMaxTime, desc, &isnull));
+        DatumGetInt16(meta[kBlocksTimeAttnum - 1]) == rt->layout.time_attnum) {
+      const int64 min_time = DatumGetInt64(meta[kBlocksMinTime - 1]);
+      const int64 max_time = DatumGetInt64(meta[kBlocksMaxTime - 1]);
       keep = rt->bounds.TimeRangeMayMatch(min_time, max_time);
       rt->block_within_time = rt->bounds.TimeRangeWithin(min_time, max_time);
     }
@@ -342,11 +364,16 @@ HeapTuple NextBlockTuple(ScanRuntime* rt, Snapshot snapshot) {
 
 // Decodes block_tuple (in CurrentMemoryContext) for the scan: the filter
 // columns, the rows they select (into *selected, returning their count),
-// and when a row survives every other column the plan reads.
+// and when a row survives every other column the plan reads. The block's
+// bytes are read in `scratch` when given (decoded values are copies: the
+// bytes may go once this returns).
 int DecodeForScan(ScanRuntime* rt, Relation rel, TupleDesc desc, HeapTuple block_tuple,
-                  RowColumns* columns, std::vector<int>* selected) {
+                  RowColumns* columns, std::vector<int>* selected,
+                  MemoryContext scratch = nullptr) {
+  MemoryContext caller = MemoryContextSwitchTo(scratch != nullptr ? scratch : CurrentMemoryContext);
   const BlockBytes bytes = BlockBytesOf(rt->blocks, block_tuple);
   const DeletedRows deleted = DeletedRowsOf(rt->blocks, block_tuple);
+  MemoryContextSwitchTo(caller);
   // vector<bool> has no data(): pass plain flags.
   bool* filter_mask = static_cast<bool*>(palloc0(desc->natts));
   bool* wanted_mask = static_cast<bool*>(palloc0(desc->natts));
@@ -435,6 +462,26 @@ void StoreImageRow(ScanRuntime* rt, HeapTuple tuple, TupleTableSlot* slot) {
   ExecStoreVirtualTuple(slot);
 }
 
+// The heap order of ScanRuntime::cursors: whether a's next row comes
+// after b's (ties: the older cursor first, so the output is deterministic).
+struct CursorAfter {
+  int order;
+  bool operator()(const std::unique_ptr<OrderCursor>& a,
+                  const std::unique_ptr<OrderCursor>& b) const {
+    const TimeKey ka = a->KeyAt(a->pos);
+    const TimeKey kb = b->KeyAt(b->pos);
+    if (Precedes(kb, ka, order)) return true;
+    if (Precedes(ka, kb, order)) return false;
+    return a->seq > b->seq;
+  }
+};
+
+// Adds a cursor with rows left to the merge.
+void PushCursor(ScanRuntime* rt, std::unique_ptr<OrderCursor> cursor) {
+  rt->cursors.push_back(std::move(cursor));
+  std::push_heap(rt->cursors.begin(), rt->cursors.end(), CursorAfter{rt->order});
+}
+
 // Collects the hot rows and the unpruned blocks of an ordered scan.
 void PrepareOrdered(ScanRuntime* rt, Relation rel, Snapshot snapshot) {
   TupleDesc desc = RelationGetDescr(rel);
@@ -483,24 +530,21 @@ void PrepareOrdered(ScanRuntime* rt, Relation rel, Snapshot snapshot) {
       hot->keys.push_back(keyed[i].first);
       hot->hot[i] = keyed[i].second;
     }
-    rt->cursors.push_back(std::move(hot));
+    hot->seq = rt->next_cursor_seq++;
+    PushCursor(rt, std::move(hot));
   } else {
     MemoryContextDelete(hot->context);
   }
-  TupleDesc blocks_desc = RelationGetDescr(rt->blocks);
   for (;;) {
     caller = MemoryContextSwitchTo(rt->scan_context);
     HeapTuple tuple = NextBlockTuple(rt, snapshot);
     MemoryContextSwitchTo(caller);
     if (tuple == nullptr) break;
-    bool isnull;
     OrderCandidate candidate;
     candidate.tid = tuple->t_self;
-    if (DatumGetInt16(heap_getattr(tuple, kBlocksTimeAttnum, blocks_desc, &isnull)) ==
-        rt->layout.time_attnum) {
+    if (DatumGetInt16(rt->meta_values[kBlocksTimeAttnum - 1]) == rt->layout.time_attnum) {
       candidate.bound = TimeKey{
-          false, DatumGetInt64(heap_getattr(tuple, order < 0 ? kBlocksMaxTime : kBlocksMinTime,
-                                            blocks_desc, &isnull))};
+          false, DatumGetInt64(rt->meta_values[order < 0 ? kBlocksMaxTime - 1 : kBlocksMinTime - 1])};
     } else {
       // Written under another time column: any row may come first.
       candidate.bound = order < 0 ? TimeKey{true, 0} : TimeKey{false, INT64_MIN};
@@ -519,14 +563,19 @@ void PrepareOrdered(ScanRuntime* rt, Relation rel, Snapshot snapshot) {
 // false when no row is selected.
 bool FillCursor(ScanRuntime* rt, Relation rel, OrderCursor* cursor) {
   const OrderCandidate& candidate = cursor->candidate;
+  // Many cursors live at once (one per series in a merge of every series):
+  // each keeps its decoded columns only, not the block's bytes.
+  MemoryContextReset(rt->block_context);
   MemoryContext caller = MemoryContextSwitchTo(cursor->context);
   TupleDesc desc = RelationGetDescr(rel);
   rt->block_within_time = false;  // NextBlockTuple's flag is for another block by now
-  const int count =
-      DecodeForScan(rt, rel, desc, cursor->block_tuple, &cursor->columns, &cursor->rows);
+  const int count = DecodeForScan(rt, rel, desc, cursor->block_tuple, &cursor->columns,
+                                  &cursor->rows, rt->block_context);
   MemoryContextSwitchTo(caller);
+  MemoryContextReset(rt->block_context);
   cursor->rows.resize(count);
   cursor->keys.clear();
+  cursor->time_column = -1;
   cursor->pos = 0;
   if (count == 0) return false;
   const int t = rt->layout.time_attnum - 1;
@@ -558,9 +607,7 @@ bool FillCursor(ScanRuntime* rt, Relation rel, OrderCursor* cursor) {
         i = j;
       }
     }
-    for (int row : cursor->rows) {
-      cursor->keys.push_back(TimeKey{false, DatumGetInt64(columns.values[tc][row])});
-    }
+    cursor->time_column = tc;
     return true;
   }
   std::vector<std::pair<TimeKey, int>> keyed;
@@ -630,8 +677,9 @@ void DecodeCandidate(ScanRuntime* rt, Relation rel, Snapshot snapshot,
                      const OrderCandidate& candidate) {
   auto cursor = std::make_unique<OrderCursor>();
   cursor->candidate = candidate;
+  cursor->seq = rt->next_cursor_seq++;
   cursor->context = AllocSetContextCreate(rt->scan_context, "tsdb ordered block",
-                                          ALLOCSET_DEFAULT_SIZES);
+                                          ALLOCSET_START_SMALL_SIZES);
   OrderCursor* c = cursor.get();
   int row = 0;
   const bool found = PgCall([&] {
@@ -656,14 +704,14 @@ void DecodeCandidate(ScanRuntime* rt, Relation rel, Snapshot snapshot,
     ++rt->last_rows_used;
     cursor->rows.assign(1, row);
     cursor->keys.assign(1, candidate.bound);
-    rt->cursors.push_back(std::move(cursor));
+    PushCursor(rt, std::move(cursor));
     return;
   }
   if (!FillCursor(rt, rel, cursor.get())) {
     MemoryContextDelete(cursor->context);
     return;
   }
-  rt->cursors.push_back(std::move(cursor));
+  PushCursor(rt, std::move(cursor));
 }
 
 // A cursor whose stand-in last row was emitted: decodes its block for the
@@ -675,7 +723,7 @@ bool ExpandLazyCursor(ScanRuntime* rt, Relation rel, OrderCursor* cursor) {
   for (size_t i = 0; i < cursor->rows.size(); ++i) {
     if (cursor->rows[i] == emitted_row) {
       cursor->rows.erase(cursor->rows.begin() + i);
-      cursor->keys.erase(cursor->keys.begin() + i);
+      if (!cursor->keys.empty()) cursor->keys.erase(cursor->keys.begin() + i);
       break;
     }
   }
@@ -685,31 +733,32 @@ bool ExpandLazyCursor(ScanRuntime* rt, Relation rel, OrderCursor* cursor) {
 // The next row of an ordered scan into slot; false after the last.
 bool OrderedNext(ScanRuntime* rt, Relation rel, Snapshot snapshot, TupleTableSlot* slot) {
   if (!rt->ordered_ready) PrepareOrdered(rt, rel, snapshot);
-  // The cursor that held the previous row goes once that row is done with
-  // (a stand-in last row's cursor goes on with the rest of its block).
-  if (rt->emitted != nullptr && rt->emitted->pos >= rt->emitted->keys.size() &&
-      (rt->emitted->last_row == nullptr || !ExpandLazyCursor(rt, rel, rt->emitted))) {
-    MemoryContextDelete(rt->emitted->context);
-    rt->cursors.erase(std::find_if(rt->cursors.begin(), rt->cursors.end(),
-                                   [&](const auto& c) { return c.get() == rt->emitted; }));
-  }
-  rt->emitted = nullptr;
-  for (;;) {
-    OrderCursor* best = nullptr;
-    for (const auto& cursor : rt->cursors) {
-      if (best == nullptr || Precedes(cursor->keys[cursor->pos], best->keys[best->pos], rt->order)) {
-        best = cursor.get();
-      }
+  // The cursor that held the previous row goes back into the merge once
+  // that row is done with, or goes (a stand-in last row's cursor goes on
+  // with the rest of its block).
+  if (rt->emitted != nullptr) {
+    std::unique_ptr<OrderCursor> cursor = std::move(rt->emitted);
+    if (cursor->pos < cursor->size() ||
+        (cursor->last_row != nullptr && ExpandLazyCursor(rt, rel, cursor.get()))) {
+      PushCursor(rt, std::move(cursor));
+    } else {
+      MemoryContextDelete(cursor->context);
     }
+  }
+  for (;;) {
+    OrderCursor* best = rt->cursors.empty() ? nullptr : rt->cursors.front().get();
     if (rt->next_candidate < rt->candidates.size()) {
       const OrderCandidate& candidate = rt->candidates[rt->next_candidate];
-      if (best == nullptr || Precedes(candidate.bound, best->keys[best->pos], rt->order)) {
+      if (best == nullptr || Precedes(candidate.bound, best->KeyAt(best->pos), rt->order)) {
         ++rt->next_candidate;
         DecodeCandidate(rt, rel, snapshot, candidate);
         continue;
       }
     }
     if (best == nullptr) return false;
+    std::pop_heap(rt->cursors.begin(), rt->cursors.end(), CursorAfter{rt->order});
+    rt->emitted = std::move(rt->cursors.back());
+    rt->cursors.pop_back();
     const size_t pos = best->pos++;
     if (best->last_row != nullptr) {
       StoreImageRow(rt, best->last_row, slot);
@@ -719,7 +768,6 @@ bool OrderedNext(ScanRuntime* rt, Relation rel, Snapshot snapshot, TupleTableSlo
     } else {
       StoreImageRow(rt, best->hot[pos], slot);
     }
-    rt->emitted = best;
     return true;
   }
 }
@@ -941,6 +989,10 @@ void BeginScan(CustomScanState* node, EState* estate, int eflags) {
       rt->storage_id = StorageIdOf(rel);
       rt->hot = table_open(HotRowsRelid(), AccessShareLock);
       rt->blocks = table_open(BlocksRelid(), AccessShareLock);
+      if (RelationGetDescr(rt->blocks)->natts > ScanRuntime::kMaxBlocksAttributes) {
+        elog(ERROR, "tsdb_internal.blocks has %d columns, expected at most %d",
+             RelationGetDescr(rt->blocks)->natts, ScanRuntime::kMaxBlocksAttributes);
+      }
       rt->hot_slot = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
       rt->scan_context =
           AllocSetContextCreate(CurrentMemoryContext, "tsdb custom scan", ALLOCSET_DEFAULT_SIZES);
@@ -968,6 +1020,7 @@ void EndScan(CustomScanState* node) {
   ScanRuntime* rt = state->runtime;
   EndScans(rt);
   rt->cursors.clear();  // their contexts go with scan_context
+  rt->emitted.reset();
   ExecDropSingleTupleTableSlot(rt->hot_slot);
   table_close(rt->blocks, AccessShareLock);
   table_close(rt->hot, AccessShareLock);
@@ -1315,6 +1368,27 @@ void SetRelPathlist(PlannerInfo* root, RelOptInfo* rel, Index rti, RangeTblEntry
 bool IsTsdbScanPath(Path* path) {
   return IsA(path, CustomPath) &&
          reinterpret_cast<CustomPath*>(path)->methods == &path_methods;
+}
+
+CustomPath* TimeOrderedScanPath(CustomPath* scan_path, int order) {
+  CustomPath* path = makeNode(CustomPath);
+  memcpy(path, scan_path, sizeof(CustomPath));
+  path->path.pathkeys = NIL;
+  path->custom_private = list_make1_int(order);
+  return path;
+}
+
+TupleTableSlot* NextQualifiedRow(CustomScanState* scan) {
+  ExprContext* econtext = scan->ss.ps.ps_ExprContext;
+  ExprState* qual = scan->ss.ps.qual;
+  for (;;) {
+    TupleTableSlot* slot = ScanNext(&scan->ss);
+    if (TupIsNull(slot)) return nullptr;
+    ResetExprContext(econtext);
+    econtext->ecxt_scantuple = slot;
+    if (qual == nullptr || ExecQual(qual, econtext)) return slot;
+    InstrCountFiltered1(scan, 1);
+  }
 }
 
 TupleTableSlot* NextQualifiedHotRow(CustomScanState* scan) {

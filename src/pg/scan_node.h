@@ -14,6 +14,17 @@ namespace tsdb::pg {
 
 bool IsTsdbScanPath(Path* path);
 
+// A copy of a TsdbScan path whose rows come ordered by the table's time
+// column (order -1 descending NULLS FIRST, 1 ascending NULLS LAST), for a
+// node above that reads them in that order (NextQualifiedRow); the copy
+// claims no pathkeys of its own.
+CustomPath* TimeOrderedScanPath(CustomPath* scan_path, int order);
+
+// The next row of a TsdbScan (hot rows and block rows, in the scan's order)
+// that passes its whole qual, in its scan slot; null after the last.
+// Plain Postgres code: it may raise.
+TupleTableSlot* NextQualifiedRow(CustomScanState* scan);
+
 // The hot rows of a TsdbScan that pass its whole qual, in its scan slot
 // (every attribute the plan reads), one per call; null after the last.
 // Plain Postgres code: it may raise.

@@ -78,8 +78,9 @@ BEGIN
     WHEN 0 THEN 'SELECT time, host, region, v, w, n FROM {tbl}' || where_clause ||
                 ' ORDER BY time, host, region, v, w, n' || limit_clause
     WHEN 1 THEN 'SELECT count(*), count(v), sum(v), min(v), max(w), avg(v), min(time), max(time) FROM {tbl}' || where_clause
-    WHEN 2 THEN format('SELECT %s AS g, count(*), sum(v), max(v), min(w), avg(w), max(time) FROM {tbl}%s GROUP BY %s ORDER BY %s%s',
-                       bucket, where_clause, bucket, bucket, limit_clause)
+    WHEN 2 THEN format('SELECT %s AS g, count(*), sum(v), max(v), min(w), avg(w), max(time) FROM {tbl}%s GROUP BY %s ORDER BY %s%s%s',
+                       bucket, where_clause, bucket, bucket,
+                       CASE WHEN random() < 0.5 THEN ' DESC' ELSE '' END, limit_clause)
     WHEN 3 THEN 'SELECT DISTINCT ON (host) host, time, v, n FROM {tbl}' || where_clause ||
                 ' ORDER BY host, time DESC, v, n'
     WHEN 4 THEN 'SELECT time, host, v, n FROM {tbl}' || where_clause || ' ORDER BY time DESC, host, v, n' || limit_clause
