@@ -772,6 +772,8 @@ struct AggRuntime {
   std::string key;  // scratch for a group key
   std::vector<Datum> key_values;
   std::vector<char> key_nulls;
+  std::vector<Datum*> slot_values;  // scratch of FoldKeyedSlot
+  std::vector<bool*> slot_nulls;
   MemoryContext group_context = nullptr;  // group key values
   bool partial = false;  // emit transition states (a parallel plan's partial step)
   // Newest (-1) or oldest (1) buckets first, each emitted once the ordered
@@ -1140,19 +1142,21 @@ void SlotKey(AggRuntime* rt, TupleTableSlot* slot) {
 
 // Folds the row in slot into the group of rt->key (SlotKey).
 void FoldKeyedSlot(AggRuntime* rt, TupleTableSlot* slot) {
-  const size_t group = FindGroup(rt);
+  // A streaming aggregation folds row after row into its one open group.
+  const size_t group =
+      rt->order != 0 && rt->group_list.size() == 1 ? 0 : FindGroup(rt);
   // A one-row "block": the slot's values as columns.
   RowColumns columns;
   columns.rows = 1;
   columns.natts = slot->tts_tupleDescriptor->natts;
-  std::vector<Datum*> values(columns.natts);
-  std::vector<bool*> nulls(columns.natts);
+  rt->slot_values.resize(columns.natts);
+  rt->slot_nulls.resize(columns.natts);
   for (int a = 0; a < columns.natts; ++a) {
-    values[a] = &slot->tts_values[a];
-    nulls[a] = &slot->tts_isnull[a];
+    rt->slot_values[a] = &slot->tts_values[a];
+    rt->slot_nulls[a] = &slot->tts_isnull[a];
   }
-  columns.values = values.data();
-  columns.nulls = nulls.data();
+  columns.values = rt->slot_values.data();
+  columns.nulls = rt->slot_nulls.data();
   const int row = 0;
   FoldRun(rt, &rt->states[rt->group_list[group].first_state], columns, &row, 1);
 }

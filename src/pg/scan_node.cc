@@ -127,6 +127,14 @@ struct OrderCursor {
   // be gone already when the runtime is freed after an error.
 };
 
+// A cursor in the merge heap, with its next row's key copied beside it (the
+// heap's comparisons then touch no cursor: thousands of them stay apart).
+struct MergeEntry {
+  TimeKey key;
+  uint64 seq;
+  std::unique_ptr<OrderCursor> cursor;
+};
+
 // Everything a running scan keeps; a C++ object owned by the executor's
 // memory context (deleted by a reset callback, so an error that skips
 // EndCustomScan frees it too).
@@ -187,7 +195,7 @@ struct ScanRuntime {
   // A binary heap by each cursor's next key (CursorAfter): the first in
   // output order on top, so merging many blocks (every series of a table)
   // costs a logarithm per row.
-  std::vector<std::unique_ptr<OrderCursor>> cursors;
+  std::vector<MergeEntry> cursors;
   std::unique_ptr<OrderCursor> emitted;  // holds the slot's last row
   uint64 next_cursor_seq = 0;
 
@@ -238,7 +246,7 @@ void RestartScan(ScanRuntime* rt) {
   rt->ordered_ready = false;
   rt->candidates.clear();
   rt->next_candidate = 0;
-  for (const auto& cursor : rt->cursors) MemoryContextDelete(cursor->context);
+  for (const MergeEntry& entry : rt->cursors) MemoryContextDelete(entry.cursor->context);
   rt->cursors.clear();
   if (rt->emitted != nullptr) MemoryContextDelete(rt->emitted->context);
   rt->emitted.reset();
@@ -466,19 +474,18 @@ void StoreImageRow(ScanRuntime* rt, HeapTuple tuple, TupleTableSlot* slot) {
 // after b's (ties: the older cursor first, so the output is deterministic).
 struct CursorAfter {
   int order;
-  bool operator()(const std::unique_ptr<OrderCursor>& a,
-                  const std::unique_ptr<OrderCursor>& b) const {
-    const TimeKey ka = a->KeyAt(a->pos);
-    const TimeKey kb = b->KeyAt(b->pos);
-    if (Precedes(kb, ka, order)) return true;
-    if (Precedes(ka, kb, order)) return false;
-    return a->seq > b->seq;
+  bool operator()(const MergeEntry& a, const MergeEntry& b) const {
+    if (Precedes(b.key, a.key, order)) return true;
+    if (Precedes(a.key, b.key, order)) return false;
+    return a.seq > b.seq;
   }
 };
 
 // Adds a cursor with rows left to the merge.
 void PushCursor(ScanRuntime* rt, std::unique_ptr<OrderCursor> cursor) {
-  rt->cursors.push_back(std::move(cursor));
+  const TimeKey key = cursor->KeyAt(cursor->pos);
+  const uint64 seq = cursor->seq;
+  rt->cursors.push_back(MergeEntry{key, seq, std::move(cursor)});
   std::push_heap(rt->cursors.begin(), rt->cursors.end(), CursorAfter{rt->order});
 }
 
@@ -746,10 +753,10 @@ bool OrderedNext(ScanRuntime* rt, Relation rel, Snapshot snapshot, TupleTableSlo
     }
   }
   for (;;) {
-    OrderCursor* best = rt->cursors.empty() ? nullptr : rt->cursors.front().get();
+    OrderCursor* best = rt->cursors.empty() ? nullptr : rt->cursors.front().cursor.get();
     if (rt->next_candidate < rt->candidates.size()) {
       const OrderCandidate& candidate = rt->candidates[rt->next_candidate];
-      if (best == nullptr || Precedes(candidate.bound, best->KeyAt(best->pos), rt->order)) {
+      if (best == nullptr || Precedes(candidate.bound, rt->cursors.front().key, rt->order)) {
         ++rt->next_candidate;
         DecodeCandidate(rt, rel, snapshot, candidate);
         continue;
@@ -757,7 +764,7 @@ bool OrderedNext(ScanRuntime* rt, Relation rel, Snapshot snapshot, TupleTableSlo
     }
     if (best == nullptr) return false;
     std::pop_heap(rt->cursors.begin(), rt->cursors.end(), CursorAfter{rt->order});
-    rt->emitted = std::move(rt->cursors.back());
+    rt->emitted = std::move(rt->cursors.back().cursor);
     rt->cursors.pop_back();
     const size_t pos = best->pos++;
     if (best->last_row != nullptr) {
