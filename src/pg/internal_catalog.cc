@@ -32,6 +32,7 @@ Oid HotRowsStorageIndexRelid() { return InternalRelid("hot_rows_storage_idx"); }
 Oid StoragesRelid() { return InternalRelid("storages"); }
 Oid BlocksRelid() { return InternalRelid("blocks"); }
 Oid BlocksIndexRelid() { return InternalRelid("blocks_storage_series_idx"); }
+Oid BlocksMaxTimeIndexRelid() { return InternalRelid("blocks_storage_max_time_idx"); }
 
 Oid TsdbAmOid() { return get_am_oid("tsdb", true); }
 

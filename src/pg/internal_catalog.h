@@ -23,6 +23,9 @@ Oid HotRowsStorageIndexRelid();
 Oid StoragesRelid();
 Oid BlocksRelid();
 Oid BlocksIndexRelid();
+// tsdb_internal.blocks (storage_id, time_attnum, max_time): blocks by their
+// latest time, for scans ordered by time descending.
+Oid BlocksMaxTimeIndexRelid();
 // The OID of access method `tsdb`, or InvalidOid before CREATE EXTENSION.
 Oid TsdbAmOid();
 bool IsTsdbRelation(Relation rel);

@@ -192,6 +192,11 @@ struct ScanRuntime {
   bool ordered_ready = false;
   std::vector<OrderCandidate> candidates;
   size_t next_candidate = 0;
+  // Descending over the whole storage: the candidates after `candidates`,
+  // read one ahead from the max_time index (PeekCandidate).
+  SysScanDesc newest_first_scan = nullptr;
+  bool has_lookahead = false;
+  OrderCandidate lookahead;
   // A binary heap by each cursor's next key (CursorAfter): the first in
   // output order on top, so merging many blocks (every series of a table)
   // costs a logarithm per row.
@@ -231,9 +236,19 @@ struct TsdbScanState {
 
 void DeleteRuntime(void* arg) { delete static_cast<ScanRuntime*>(arg); }
 
+void EndNewestFirstScan(ScanRuntime* rt) {
+  if (rt->newest_first_scan == nullptr) return;
+  Relation index = rt->newest_first_scan->irel;
+  systable_endscan_ordered(rt->newest_first_scan);
+  index_close(index, AccessShareLock);
+  rt->newest_first_scan = nullptr;
+}
+
 void EndScans(ScanRuntime* rt) {
   if (rt->hot_scan != nullptr) systable_endscan(rt->hot_scan);
   if (rt->block_scan != nullptr) systable_endscan(rt->block_scan);
+  EndNewestFirstScan(rt);
+  rt->has_lookahead = false;
   rt->hot_scan = nullptr;
   rt->block_scan = nullptr;
 }
@@ -317,11 +332,34 @@ bool StartNextBlockScan(ScanRuntime* rt, Snapshot snapshot) {
   return true;
 }
 
+// Whether the bounds keep a block tuple (else it counts as pruned); its
+// metadata goes to rt->meta_values (deformed once: the time attnum lies
+// past varlenas).
+bool KeepBlockTuple(ScanRuntime* rt, HeapTuple tuple) {
+  if (BlockDeletedWholeByThisCommand(&tuple->t_self)) return false;
+  Datum* meta = rt->meta_values;
+  heap_deform_tuple(tuple, RelationGetDescr(rt->blocks), meta, rt->meta_nulls);
+  bytea* key = DatumGetByteaPP(meta[kBlocksSeriesKey - 1]);
+  const ScanBounds::KeyMatch match =
+      rt->bounds.KeyMatches(std::string_view(VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key)));
+  bool keep = match != ScanBounds::KeyMatch::kNo;
+  rt->block_exact = match == ScanBounds::KeyMatch::kYes;
+  rt->block_within_time = false;
+  if (keep && rt->bounds.has_time_bounds() &&
+      DatumGetInt16(meta[kBlocksTimeAttnum - 1]) == rt->layout.time_attnum) {
+    const int64 min_time = DatumGetInt64(meta[kBlocksMinTime - 1]);
+    const int64 max_time = DatumGetInt64(meta[kBlocksMaxTime - 1]);
+    keep = rt->bounds.TimeRangeMayMatch(min_time, max_time);
+    rt->block_within_time = rt->bounds.TimeRangeWithin(min_time, max_time);
+  }
+  if (!keep) ++rt->blocks_pruned;
+  return keep;
+}
+
 // The next block tuple that the bounds do not prune, or null; its metadata
-// in rt->meta_values (deformed once: the time attnum lies past varlenas).
+// in rt->meta_values.
 HeapTuple NextBlockTuple(ScanRuntime* rt, Snapshot snapshot) {
   TupleDesc desc = RelationGetDescr(rt->blocks);
-  Datum* meta = rt->meta_values;
   for (;;) {
     if (rt->block_scan == nullptr && !StartNextBlockScan(rt, snapshot)) return nullptr;
     HeapTuple tuple = systable_getnext(rt->block_scan);
@@ -341,25 +379,7 @@ HeapTuple NextBlockTuple(ScanRuntime* rt, Snapshot snapshot) {
       rt->block_scan = nullptr;
       continue;
     }
-    if (BlockDeletedWholeByThisCommand(&tuple->t_self)) continue;
-    heap_deform_tuple(tuple, desc, meta, rt->meta_nulls);
-    bytea* key = DatumGetByteaPP(meta[kBlocksSeriesKey - 1]);
-    const ScanBounds::KeyMatch match =
-        rt->bounds.KeyMatches(std::string_view(VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key)));
-    bool keep = match != ScanBounds::KeyMatch::kNo;
-    rt->block_exact = match == ScanBounds::KeyMatch::kYes;
-    rt->block_within_time = false;
-    if (keep && rt->bounds.has_time_bounds() &&
-        DatumGetInt16(meta[kBlocksTimeAttnum - 1]) == rt->layout.time_attnum) {
-      const int64 min_time = DatumGetInt64(meta[kBlocksMinTime - 1]);
-      const int64 max_time = DatumGetInt64(meta[kBlocksMaxTime - 1]);
-      keep = rt->bounds.TimeRangeMayMatch(min_time, max_time);
-      rt->block_within_time = rt->bounds.TimeRangeWithin(min_time, max_time);
-    }
-    if (!keep) {
-      ++rt->blocks_pruned;
-      continue;
-    }
+    if (!KeepBlockTuple(rt, tuple)) continue;
     if (rt->shared == nullptr) return tuple;
     // Parallel: only the blocks this participant claims.
     ++rt->ordinal;
@@ -541,6 +561,40 @@ void PrepareOrdered(ScanRuntime* rt, Relation rel, Snapshot snapshot) {
     PushCursor(rt, std::move(hot));
   } else {
     MemoryContextDelete(hot->context);
+  }
+  if (order < 0 && rt->bounds.leading_key_prefixes().empty()) {
+    // Newest first over the whole storage: the blocks come from the max_time
+    // index in the order the merge takes them, read as it goes (a LIMIT
+    // then reads the metadata of the newest blocks only). Blocks written
+    // under another time column (normally none) are collected first: any
+    // of their rows may come first.
+    caller = MemoryContextSwitchTo(rt->scan_context);
+    for (const StrategyNumber strategy : {BTLessStrategyNumber, BTGreaterStrategyNumber}) {
+      ScanKeyData keys[2];
+      ScanKeyInit(&keys[0], kBlocksStorageId, BTEqualStrategyNumber, F_INT8EQ,
+                  Int64GetDatum(rt->storage_id));
+      ScanKeyInit(&keys[1], kBlocksTimeAttnum, strategy,
+                  strategy == BTLessStrategyNumber ? F_INT2LT : F_INT2GT,
+                  Int16GetDatum(rt->layout.time_attnum));
+      SysScanDesc other =
+          systable_beginscan(rt->blocks, BlocksMaxTimeIndexRelid(), true, snapshot, 2, keys);
+      HeapTuple tuple;
+      while ((tuple = systable_getnext(other)) != nullptr) {
+        if (KeepBlockTuple(rt, tuple)) rt->candidates.push_back({tuple->t_self, TimeKey{true, 0}});
+      }
+      systable_endscan(other);
+    }
+    ScanKeyData keys[2];
+    ScanKeyInit(&keys[0], kBlocksStorageId, BTEqualStrategyNumber, F_INT8EQ,
+                Int64GetDatum(rt->storage_id));
+    ScanKeyInit(&keys[1], kBlocksTimeAttnum, BTEqualStrategyNumber, F_INT2EQ,
+                Int16GetDatum(rt->layout.time_attnum));
+    rt->newest_first_scan =
+        systable_beginscan_ordered(rt->blocks, index_open(BlocksMaxTimeIndexRelid(), AccessShareLock),
+                                   snapshot, 2, keys);
+    MemoryContextSwitchTo(caller);
+    rt->ordered_ready = true;
+    return;
   }
   for (;;) {
     caller = MemoryContextSwitchTo(rt->scan_context);
@@ -737,6 +791,39 @@ bool ExpandLazyCursor(ScanRuntime* rt, Relation rel, OrderCursor* cursor) {
   return !cursor->rows.empty();
 }
 
+// The block an ordered scan would decode next, or null when none is left.
+const OrderCandidate* PeekCandidate(ScanRuntime* rt) {
+  if (rt->next_candidate < rt->candidates.size()) return &rt->candidates[rt->next_candidate];
+  if (rt->has_lookahead) return &rt->lookahead;
+  if (rt->newest_first_scan == nullptr) return nullptr;
+  PgCall([&] {
+    MemoryContext caller = MemoryContextSwitchTo(rt->scan_context);
+    HeapTuple tuple;
+    while ((tuple = systable_getnext_ordered(rt->newest_first_scan, BackwardScanDirection)) !=
+           nullptr) {
+      CHECK_FOR_INTERRUPTS();
+      if (!KeepBlockTuple(rt, tuple)) continue;
+      rt->lookahead.tid = tuple->t_self;
+      rt->lookahead.bound = TimeKey{false, DatumGetInt64(rt->meta_values[kBlocksMaxTime - 1])};
+      rt->has_lookahead = true;
+      break;
+    }
+    MemoryContextSwitchTo(caller);
+    // Read to its end (asked again, a btree scan would start over).
+    if (!rt->has_lookahead) EndNewestFirstScan(rt);
+  });
+  if (!rt->has_lookahead) return nullptr;
+  return &rt->lookahead;
+}
+
+void TakeCandidate(ScanRuntime* rt) {
+  if (rt->next_candidate < rt->candidates.size()) {
+    ++rt->next_candidate;
+  } else {
+    rt->has_lookahead = false;
+  }
+}
+
 // The next row of an ordered scan into slot; false after the last.
 bool OrderedNext(ScanRuntime* rt, Relation rel, Snapshot snapshot, TupleTableSlot* slot) {
   if (!rt->ordered_ready) PrepareOrdered(rt, rel, snapshot);
@@ -754,10 +841,11 @@ bool OrderedNext(ScanRuntime* rt, Relation rel, Snapshot snapshot, TupleTableSlo
   }
   for (;;) {
     OrderCursor* best = rt->cursors.empty() ? nullptr : rt->cursors.front().cursor.get();
-    if (rt->next_candidate < rt->candidates.size()) {
-      const OrderCandidate& candidate = rt->candidates[rt->next_candidate];
-      if (best == nullptr || Precedes(candidate.bound, rt->cursors.front().key, rt->order)) {
-        ++rt->next_candidate;
+    const OrderCandidate* next = PeekCandidate(rt);
+    if (next != nullptr) {
+      if (best == nullptr || Precedes(next->bound, rt->cursors.front().key, rt->order)) {
+        const OrderCandidate candidate = *next;
+        TakeCandidate(rt);
         DecodeCandidate(rt, rel, snapshot, candidate);
         continue;
       }

@@ -121,17 +121,24 @@ TM_Result DeleteBlockRow(Relation rel, ItemPointer tid, CommandId cid, Snapshot 
     result = DeleteInOwnVersion(blocks, tmfd->ctid, row);
   }
   if (result == TM_Ok && new_tuple != nullptr && !HeapTupleIsHeapOnly(new_tuple)) {
-    // The index key (storage id, series key, min time) is unchanged, but a
-    // non-HOT version needs its own entry.
-    Relation index = index_open(BlocksIndexRelid(), RowExclusiveLock);
-    IndexInfo* info = BuildIndexInfo(index);
-    Datum values[3];
-    bool nulls[3];
-    for (int i = 0; i < 3; ++i) {
-      values[i] = heap_getattr(new_tuple, i + 1, RelationGetDescr(blocks), &nulls[i]);
+    // No index key changed (every index of blocks is on plain columns the
+    // delete bitmap is not among), but a non-HOT version needs its own
+    // entry in each.
+    List* indexes = RelationGetIndexList(blocks);
+    ListCell* cell;
+    foreach (cell, indexes) {
+      Relation index = index_open(lfirst_oid(cell), RowExclusiveLock);
+      IndexInfo* info = BuildIndexInfo(index);
+      Datum values[INDEX_MAX_KEYS];
+      bool nulls[INDEX_MAX_KEYS];
+      for (int i = 0; i < info->ii_NumIndexAttrs; ++i) {
+        values[i] = heap_getattr(new_tuple, info->ii_IndexAttrNumbers[i], RelationGetDescr(blocks),
+                                 &nulls[i]);
+      }
+      index_insert(index, values, nulls, &new_tuple->t_self, blocks, UNIQUE_CHECK_NO, false, info);
+      index_close(index, RowExclusiveLock);
     }
-    index_insert(index, values, nulls, &new_tuple->t_self, blocks, UNIQUE_CHECK_NO, false, info);
-    index_close(index, RowExclusiveLock);
+    list_free(indexes);
   }
   if (result != TM_Ok && ItemPointerIsValid(&tmfd->ctid)) {
     ItemPointerData next = tmfd->ctid;
