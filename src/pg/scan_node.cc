@@ -197,6 +197,18 @@ struct ScanRuntime {
   SysScanDesc newest_first_scan = nullptr;
   bool has_lookahead = false;
   OrderCandidate lookahead;
+  // Descending scans probing one leading key value per rescan (a nested
+  // loop's "latest row per series"): the newest block of each leading key
+  // value, found by reading the max_time index newest first once per node,
+  // as far as the probes need (LatestBlockOf); the newest block of a series
+  // is where its key first appears. A rescan starts from that block alone;
+  // the series' other blocks (`rest`, whose bounds cannot exceed it) are
+  // read only if the merge gets to them.
+  enum class Latest { kUnknown, kOn, kOff } latest = Latest::kUnknown;
+  SysScanDesc latest_scan = nullptr;
+  absl::flat_hash_map<std::string, OrderCandidate> latest_by_prefix;
+  bool rest_pending = false;
+  OrderCandidate rest;  // bound: the newest block's; tid: that block (skipped)
   // A binary heap by each cursor's next key (CursorAfter): the first in
   // output order on top, so merging many blocks (every series of a table)
   // costs a logarithm per row.
@@ -244,11 +256,20 @@ void EndNewestFirstScan(ScanRuntime* rt) {
   rt->newest_first_scan = nullptr;
 }
 
+void EndLatestScan(ScanRuntime* rt) {
+  if (rt->latest_scan == nullptr) return;
+  Relation index = rt->latest_scan->irel;
+  systable_endscan_ordered(rt->latest_scan);
+  index_close(index, AccessShareLock);
+  rt->latest_scan = nullptr;
+}
+
 void EndScans(ScanRuntime* rt) {
   if (rt->hot_scan != nullptr) systable_endscan(rt->hot_scan);
   if (rt->block_scan != nullptr) systable_endscan(rt->block_scan);
   EndNewestFirstScan(rt);
   rt->has_lookahead = false;
+  rt->rest_pending = false;
   rt->hot_scan = nullptr;
   rt->block_scan = nullptr;
 }
@@ -300,18 +321,22 @@ bool HasBlockKeyOutside(ScanRuntime* rt, Snapshot snapshot, const std::string& f
   return found;
 }
 
+// Sets rt->one_key_layout (once per node).
+void EnsureOneKeyLayout(ScanRuntime* rt, Snapshot snapshot) {
+  if (rt->one_key_layout >= 0) return;
+  // Keys of the current layout lie in [signature, signature with its
+  // final ';' raised by one).
+  std::string end = rt->bounds.key_signature();
+  end.back() = static_cast<char>(end.back() + 1);
+  rt->one_key_layout = HasBlockKeyOutside(rt, snapshot, rt->bounds.key_signature(), end) ? 0 : 1;
+}
+
 // Starts the next index scan of the blocks: one per leading key value
 // (series_key >= its prefix, read while keys start with it), else one over
 // the whole storage. False when none is left.
 bool StartNextBlockScan(ScanRuntime* rt, Snapshot snapshot) {
   const std::vector<std::string>& prefixes = rt->bounds.leading_key_prefixes();
-  if (!prefixes.empty() && rt->one_key_layout < 0) {
-    // Keys of the current layout lie in [signature, signature with its
-    // final ';' raised by one).
-    std::string end = rt->bounds.key_signature();
-    end.back() = static_cast<char>(end.back() + 1);
-    rt->one_key_layout = HasBlockKeyOutside(rt, snapshot, rt->bounds.key_signature(), end) ? 0 : 1;
-  }
+  if (!prefixes.empty()) EnsureOneKeyLayout(rt, snapshot);
   ScanKeyData keys[2];
   ScanKeyInit(&keys[0], kBlocksStorageId, BTEqualStrategyNumber, F_INT8EQ,
               Int64GetDatum(rt->storage_id));
@@ -509,6 +534,83 @@ void PushCursor(ScanRuntime* rt, std::unique_ptr<OrderCursor> cursor) {
   std::push_heap(rt->cursors.begin(), rt->cursors.end(), CursorAfter{rt->order});
 }
 
+// Whether this descending (re)scan starts from the newest block of its one
+// leading key value (ScanRuntime::latest): a serial scan without time
+// bounds, constrained by that key value alone, over a storage whose blocks
+// all have the current key layout and time column.
+bool UseLatestBlocks(ScanRuntime* rt, Snapshot snapshot) {
+  if (rt->shared != nullptr || rt->bounds.leading_key_prefixes().size() != 1 ||
+      rt->bounds.has_time_bounds() || !rt->bounds.constrains_leading_key_only() ||
+      rt->latest == ScanRuntime::Latest::kOff) {
+    return false;
+  }
+  if (rt->latest == ScanRuntime::Latest::kOn) return true;
+  PgCall([&] {
+    EnsureOneKeyLayout(rt, snapshot);
+    bool other_time_column = false;
+    for (const StrategyNumber strategy : {BTLessStrategyNumber, BTGreaterStrategyNumber}) {
+      ScanKeyData keys[2];
+      ScanKeyInit(&keys[0], kBlocksStorageId, BTEqualStrategyNumber, F_INT8EQ,
+                  Int64GetDatum(rt->storage_id));
+      ScanKeyInit(&keys[1], kBlocksTimeAttnum, strategy,
+                  strategy == BTLessStrategyNumber ? F_INT2LT : F_INT2GT,
+                  Int16GetDatum(rt->layout.time_attnum));
+      SysScanDesc scan =
+          systable_beginscan(rt->blocks, BlocksMaxTimeIndexRelid(), true, snapshot, 2, keys);
+      other_time_column |= systable_getnext(scan) != nullptr;
+      systable_endscan(scan);
+    }
+    rt->latest = ScanRuntime::Latest::kOff;
+    if (rt->one_key_layout != 1 || other_time_column) return;
+    MemoryContext caller = MemoryContextSwitchTo(rt->scan_context);
+    ScanKeyData keys[2];
+    ScanKeyInit(&keys[0], kBlocksStorageId, BTEqualStrategyNumber, F_INT8EQ,
+                Int64GetDatum(rt->storage_id));
+    ScanKeyInit(&keys[1], kBlocksTimeAttnum, BTEqualStrategyNumber, F_INT2EQ,
+                Int16GetDatum(rt->layout.time_attnum));
+    rt->latest_scan = systable_beginscan_ordered(
+        rt->blocks, index_open(BlocksMaxTimeIndexRelid(), AccessShareLock), snapshot, 2, keys);
+    MemoryContextSwitchTo(caller);
+    rt->latest = ScanRuntime::Latest::kOn;
+  });
+  return rt->latest == ScanRuntime::Latest::kOn;
+}
+
+// The newest block of the leading key value whose series key prefix is
+// `prefix`, or null when it has none.
+const OrderCandidate* LatestBlockOf(ScanRuntime* rt, const std::string& prefix) {
+  auto it = rt->latest_by_prefix.find(prefix);
+  if (it != rt->latest_by_prefix.end()) return &it->second;
+  if (rt->latest_scan == nullptr) return nullptr;
+  const OrderCandidate* found = nullptr;
+  const size_t signature_size = rt->bounds.key_signature().size();
+  PgCall([&] {
+    MemoryContext caller = MemoryContextSwitchTo(rt->scan_context);
+    TupleDesc desc = RelationGetDescr(rt->blocks);
+    HeapTuple tuple;
+    while ((tuple = systable_getnext_ordered(rt->latest_scan, BackwardScanDirection)) != nullptr) {
+      CHECK_FOR_INTERRUPTS();
+      if (BlockDeletedWholeByThisCommand(&tuple->t_self)) continue;
+      bool isnull;
+      bytea* key = DatumGetByteaPP(heap_getattr(tuple, kBlocksSeriesKey, desc, &isnull));
+      const std::string_view seen = LeadingKeyPrefixOf(
+          std::string_view(VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key)), signature_size);
+      if (seen.empty()) continue;  // not under the current key layout: cannot be
+      const int64 max_time = DatumGetInt64(heap_getattr(tuple, kBlocksMaxTime, desc, &isnull));
+      auto [entry, inserted] = rt->latest_by_prefix.try_emplace(
+          std::string(seen), OrderCandidate{tuple->t_self, TimeKey{false, max_time}});
+      if (inserted && seen == prefix) {
+        found = &entry->second;
+        break;
+      }
+    }
+    MemoryContextSwitchTo(caller);
+    // Read to its end (asked again, a btree scan would start over).
+    if (found == nullptr) EndLatestScan(rt);
+  });
+  return found;
+}
+
 // Collects the hot rows and the unpruned blocks of an ordered scan.
 void PrepareOrdered(ScanRuntime* rt, Relation rel, Snapshot snapshot) {
   TupleDesc desc = RelationGetDescr(rel);
@@ -561,6 +663,16 @@ void PrepareOrdered(ScanRuntime* rt, Relation rel, Snapshot snapshot) {
     PushCursor(rt, std::move(hot));
   } else {
     MemoryContextDelete(hot->context);
+  }
+  if (order < 0 && UseLatestBlocks(rt, snapshot)) {
+    const OrderCandidate* newest = LatestBlockOf(rt, rt->bounds.leading_key_prefixes().front());
+    if (newest != nullptr) {
+      rt->candidates.push_back(*newest);
+      rt->rest = *newest;
+      rt->rest_pending = true;
+    }
+    rt->ordered_ready = true;
+    return;
   }
   if (order < 0 && rt->bounds.leading_key_prefixes().empty()) {
     // Newest first over the whole storage: the blocks come from the max_time
@@ -750,9 +862,11 @@ void DecodeCandidate(ScanRuntime* rt, Relation rel, Snapshot snapshot,
     Buffer buffer;
     const bool visible = heap_fetch(rt->blocks, snapshot, &tuple, &buffer, false);
     if (visible) {
-      c->block_tuple = heap_copytuple(&tuple);
+      // A stand-in row needs no copy of its block tuple (fetched again if
+      // the block is decoded after all).
+      c->last_row = StandInLastRow(rt, rel, &tuple, candidate, &row);
+      if (c->last_row == nullptr) c->block_tuple = heap_copytuple(&tuple);
       ReleaseBuffer(buffer);
-      c->last_row = StandInLastRow(rt, rel, c->block_tuple, candidate, &row);
     }
     MemoryContextSwitchTo(caller);
     return visible;
@@ -777,9 +891,25 @@ void DecodeCandidate(ScanRuntime* rt, Relation rel, Snapshot snapshot,
 
 // A cursor whose stand-in last row was emitted: decodes its block for the
 // rest of its rows (that row left out). False when none is left.
-bool ExpandLazyCursor(ScanRuntime* rt, Relation rel, OrderCursor* cursor) {
+bool ExpandLazyCursor(ScanRuntime* rt, Relation rel, Snapshot snapshot, OrderCursor* cursor) {
   const int emitted_row = cursor->rows.front();
   cursor->last_row = nullptr;
+  if (cursor->block_tuple == nullptr) {
+    const bool visible = PgCall([&] {
+      MemoryContext caller = MemoryContextSwitchTo(cursor->context);
+      HeapTupleData tuple;
+      tuple.t_self = cursor->candidate.tid;
+      Buffer buffer;
+      const bool found = heap_fetch(rt->blocks, snapshot, &tuple, &buffer, false);
+      if (found) {
+        cursor->block_tuple = heap_copytuple(&tuple);
+        ReleaseBuffer(buffer);
+      }
+      MemoryContextSwitchTo(caller);
+      return found;
+    });
+    if (!visible) return false;  // seen by the same snapshot before: cannot happen
+  }
   if (!FillCursor(rt, rel, cursor)) return false;
   for (size_t i = 0; i < cursor->rows.size(); ++i) {
     if (cursor->rows[i] == emitted_row) {
@@ -795,6 +925,7 @@ bool ExpandLazyCursor(ScanRuntime* rt, Relation rel, OrderCursor* cursor) {
 const OrderCandidate* PeekCandidate(ScanRuntime* rt) {
   if (rt->next_candidate < rt->candidates.size()) return &rt->candidates[rt->next_candidate];
   if (rt->has_lookahead) return &rt->lookahead;
+  if (rt->rest_pending) return &rt->rest;
   if (rt->newest_first_scan == nullptr) return nullptr;
   PgCall([&] {
     MemoryContext caller = MemoryContextSwitchTo(rt->scan_context);
@@ -824,6 +955,26 @@ void TakeCandidate(ScanRuntime* rt) {
   }
 }
 
+// The blocks of a latest-blocks rescan after its newest one, as candidates.
+void LoadRestOfSeries(ScanRuntime* rt, Snapshot snapshot) {
+  rt->rest_pending = false;
+  rt->candidates.erase(rt->candidates.begin(), rt->candidates.begin() + rt->next_candidate);
+  rt->next_candidate = 0;
+  for (;;) {
+    MemoryContext caller = MemoryContextSwitchTo(rt->scan_context);
+    HeapTuple tuple = NextBlockTuple(rt, snapshot);
+    MemoryContextSwitchTo(caller);
+    if (tuple == nullptr) break;
+    if (ItemPointerEquals(&tuple->t_self, &rt->rest.tid)) continue;
+    rt->candidates.push_back(OrderCandidate{
+        tuple->t_self, TimeKey{false, DatumGetInt64(rt->meta_values[kBlocksMaxTime - 1])}});
+  }
+  std::stable_sort(rt->candidates.begin(), rt->candidates.end(),
+                   [](const OrderCandidate& a, const OrderCandidate& b) {
+                     return Precedes(a.bound, b.bound, -1);
+                   });
+}
+
 // The next row of an ordered scan into slot; false after the last.
 bool OrderedNext(ScanRuntime* rt, Relation rel, Snapshot snapshot, TupleTableSlot* slot) {
   if (!rt->ordered_ready) PrepareOrdered(rt, rel, snapshot);
@@ -833,7 +984,7 @@ bool OrderedNext(ScanRuntime* rt, Relation rel, Snapshot snapshot, TupleTableSlo
   if (rt->emitted != nullptr) {
     std::unique_ptr<OrderCursor> cursor = std::move(rt->emitted);
     if (cursor->pos < cursor->size() ||
-        (cursor->last_row != nullptr && ExpandLazyCursor(rt, rel, cursor.get()))) {
+        (cursor->last_row != nullptr && ExpandLazyCursor(rt, rel, snapshot, cursor.get()))) {
       PushCursor(rt, std::move(cursor));
     } else {
       MemoryContextDelete(cursor->context);
@@ -844,6 +995,10 @@ bool OrderedNext(ScanRuntime* rt, Relation rel, Snapshot snapshot, TupleTableSlo
     const OrderCandidate* next = PeekCandidate(rt);
     if (next != nullptr) {
       if (best == nullptr || Precedes(next->bound, rt->cursors.front().key, rt->order)) {
+        if (next == &rt->rest) {
+          LoadRestOfSeries(rt, snapshot);
+          continue;
+        }
         const OrderCandidate candidate = *next;
         TakeCandidate(rt);
         DecodeCandidate(rt, rel, snapshot, candidate);
@@ -857,7 +1012,7 @@ bool OrderedNext(ScanRuntime* rt, Relation rel, Snapshot snapshot, TupleTableSlo
     const size_t pos = best->pos++;
     if (best->last_row != nullptr) {
       StoreImageRow(rt, best->last_row, slot);
-      BlockRowTid(&best->block_tuple->t_self, best->rows[pos], &slot->tts_tid);
+      BlockRowTid(&best->candidate.tid, best->rows[pos], &slot->tts_tid);
     } else if (best->block_tuple != nullptr) {
       StoreBlockRowValues(rt, best->columns, best->block_tuple, best->rows[pos], slot);
     } else {
@@ -1114,6 +1269,7 @@ void EndScan(CustomScanState* node) {
   auto* state = reinterpret_cast<TsdbScanState*>(node);
   ScanRuntime* rt = state->runtime;
   EndScans(rt);
+  EndLatestScan(rt);
   rt->cursors.clear();  // their contexts go with scan_context
   rt->emitted.reset();
   ExecDropSingleTupleTableSlot(rt->hot_slot);

@@ -378,6 +378,28 @@ void ScanBounds::Evaluate(const std::vector<ExprState*>& states, List* kinds,
   }
 }
 
+std::string_view LeadingKeyPrefixOf(std::string_view key, size_t signature_size) {
+  const size_t pos = signature_size;
+  if (pos >= key.size()) return {};
+  if (key[pos] == 'N') return key.substr(0, pos + 1);
+  if (key[pos] != 'V') return {};
+  const size_t colon = key.find(':', pos);
+  if (colon == std::string_view::npos) return {};
+  size_t length = 0;
+  for (size_t i = pos + 1; i < colon; ++i) {
+    if (key[i] < '0' || key[i] > '9') return {};
+    length = length * 10 + static_cast<size_t>(key[i] - '0');
+  }
+  if (length > key.size() - colon - 1) return {};
+  return key.substr(0, colon + 1 + length);
+}
+
+bool ScanBounds::constrains_leading_key_only() const {
+  if (key_constrained_.empty() || !key_constrained_[0]) return false;
+  return std::find(key_constrained_.begin() + 1, key_constrained_.end(), true) ==
+         key_constrained_.end();
+}
+
 bool ScanBounds::has_key_constraints() const {
   return std::find(key_constrained_.begin(), key_constrained_.end(), true) !=
          key_constrained_.end();

@@ -102,6 +102,8 @@ class ScanBounds {
   enum class KeyMatch { kNo, kYes, kUnknown };
   KeyMatch KeyMatches(std::string_view series_key) const;
   bool has_key_constraints() const;
+  // Whether key position 0 is the only one constrained.
+  bool constrains_leading_key_only() const;
   const std::vector<Filter>& filters() const { return filters_; }
 
  private:
@@ -122,6 +124,11 @@ class ScanBounds {
 
 // The series_key component (see SeriesKeyText) of `text`: "V<len>:<text>".
 std::string SeriesKeyComponent(std::string_view text);
+
+// The part of a block's series key up to the end of its first component
+// (what ScanBounds::leading_key_prefixes() hold), given the length of the
+// layout signature it starts with; empty when it holds none.
+std::string_view LeadingKeyPrefixOf(std::string_view series_key, size_t signature_size);
 
 // The rows of a decoded block (`columns` holds at least the filter
 // columns) that are not deleted and pass every filter, in order, into rows;
