@@ -81,6 +81,48 @@ SELECT explain_scan($$SELECT n FROM cs WHERE host = 'h2' ORDER BY time DESC LIMI
 SELECT n, v FROM cs WHERE host = 'h2' ORDER BY time DESC LIMIT 2;
 SELECT n FROM cs WHERE host = 'h2' AND v < 50 ORDER BY time DESC LIMIT 1;
 
+-- Latest rows per series through a nested loop: each probe starts from its series' newest block
+-- (found once per node from the blocks' max_time index) and reads the others only when it wants
+-- more rows. Against the answers without the custom scan: more rows than a block holds, a newest
+-- row the qual rejects, a deleted newest row, a hot row newer than every block, and a leading
+-- key value with two series (key host, region) whose newest blocks differ.
+CREATE FUNCTION cs_diff(query text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  on_answer text;
+  off_answer text;
+BEGIN
+  EXECUTE 'SELECT string_agg(r::text, E''\n'') FROM (' || query || ') r' INTO on_answer;
+  SET LOCAL tsdb.enable_custom_scan = off;
+  EXECUTE 'SELECT string_agg(r::text, E''\n'') FROM (' || query || ') r' INTO off_answer;
+  SET LOCAL tsdb.enable_custom_scan = on;
+  RETURN CASE WHEN on_answer IS NOT DISTINCT FROM off_answer THEN 0 ELSE 1 END;
+END $$;
+DELETE FROM cs WHERE host = 'h5' AND n = (SELECT max(n) FROM cs WHERE host = 'h5');
+SET tsdb.write_blocks_directly = off;
+INSERT INTO cs VALUES ('2024-01-02 00:00:00+00', 'h6', 5, -6);
+RESET tsdb.write_blocks_directly;
+SELECT explain_scan($$SELECT h.name, l.n FROM cs_hosts h CROSS JOIN LATERAL
+                      (SELECT n FROM cs WHERE cs.host = h.name ORDER BY time DESC LIMIT 1) l$$);
+SELECT h.name, l.time, l.n FROM cs_hosts h
+CROSS JOIN LATERAL (SELECT time, n FROM cs WHERE cs.host = h.name ORDER BY time DESC LIMIT 1) l
+WHERE h.name IN ('h5', 'h6') ORDER BY 1;
+SELECT cs_diff($$SELECT h.name, l.time, l.n FROM cs_hosts h CROSS JOIN LATERAL
+                 (SELECT time, n FROM cs WHERE cs.host = h.name ORDER BY time DESC LIMIT 3) l ORDER BY 1, 2, 3$$) AS latest_3;
+SELECT cs_diff($$SELECT h.name, count(*), min(l.time), sum(l.n) FROM cs_hosts h CROSS JOIN LATERAL
+                 (SELECT time, n FROM cs WHERE cs.host = h.name ORDER BY time DESC LIMIT 4500) l GROUP BY 1 ORDER BY 1$$) AS past_blocks;
+SELECT cs_diff($$SELECT h.name, l.time, l.n FROM cs_hosts h CROSS JOIN LATERAL
+                 (SELECT time, n FROM cs WHERE cs.host = h.name AND v < 3 ORDER BY time DESC LIMIT 2) l ORDER BY 1, 2, 3$$) AS latest_filtered;
+CREATE TABLE cs2 (time timestamptz, host text, region text, v float8) USING tsdb;
+INSERT INTO cs2 SELECT '2024-01-01'::timestamptz + g * interval '1 min', 'h' || (g % 3), 'r' || (g % 2), g
+FROM generate_series(0, 999) g;
+INSERT INTO cs2 VALUES ('2024-01-05', 'h1', 'r0', -1), ('2024-01-04', 'h1', 'r1', -2);
+SELECT h.name, l.* FROM (VALUES ('h0'), ('h1'), ('h2'), ('h9')) h(name)
+CROSS JOIN LATERAL (SELECT time, region, v FROM cs2 WHERE cs2.host = h.name ORDER BY time DESC LIMIT 2) l ORDER BY 1, 2;
+SELECT cs_diff($$SELECT h.name, l.* FROM (VALUES ('h0'), ('h1'), ('h2'), ('h9')) h(name)
+                 CROSS JOIN LATERAL (SELECT time, region, v FROM cs2 WHERE cs2.host = h.name ORDER BY time DESC LIMIT 400) l
+                 ORDER BY 1, 2, 3$$) AS two_series;
+DROP TABLE cs2;
+
 -- Hot rows, columns added after blocks were written, whole rows, tableoid.
 ALTER TABLE cs ADD COLUMN extra int DEFAULT 7;
 SELECT extra, count(*) FROM cs GROUP BY extra;
