@@ -572,6 +572,7 @@ bool UseLatestBlocks(ScanRuntime* rt, Snapshot snapshot) {
         rt->blocks, index_open(BlocksMaxTimeIndexRelid(), AccessShareLock), snapshot, 2, keys);
     MemoryContextSwitchTo(caller);
     rt->latest = ScanRuntime::Latest::kOn;
+    rt->latest_by_prefix.reserve(1024);
   });
   return rt->latest == ScanRuntime::Latest::kOn;
 }
@@ -811,13 +812,21 @@ bool FillCursor(ScanRuntime* rt, Relation rel, OrderCursor* cursor) {
 HeapTuple StandInLastRow(ScanRuntime* rt, Relation rel, HeapTuple block_tuple,
                          const OrderCandidate& candidate, int* row) {
   if (rt->order >= 0 || candidate.bound.null) return nullptr;
-  TupleDesc blocks_desc = RelationGetDescr(rt->blocks);
+  // Deformed once: the columns read lie past varlenas.
+  Datum meta[ScanRuntime::kMaxBlocksAttributes];
+  bool meta_nulls[ScanRuntime::kMaxBlocksAttributes];
+  heap_deform_tuple(block_tuple, RelationGetDescr(rt->blocks), meta, meta_nulls);
+  if (meta_nulls[kBlocksLastRow - 1]) return nullptr;
+  const int rows = DatumGetInt32(meta[kBlocksRowCount - 1]);
+  DeletedRows deleted;
+  if (!meta_nulls[kBlocksDeleted - 1]) {
+    bytea* bits = DatumGetByteaPP(meta[kBlocksDeleted - 1]);
+    deleted.bits = reinterpret_cast<const uint8*>(VARDATA_ANY(bits));
+    deleted.bytes = VARSIZE_ANY_EXHDR(bits);
+  }
+  if (rows < 1 || deleted.Contains(rows - 1)) return nullptr;
   bool isnull;
-  const Datum image = heap_getattr(block_tuple, kBlocksLastRow, blocks_desc, &isnull);
-  if (isnull) return nullptr;
-  const int rows = DatumGetInt32(heap_getattr(block_tuple, kBlocksRowCount, blocks_desc, &isnull));
-  if (rows < 1 || DeletedRowsOf(rt->blocks, block_tuple).Contains(rows - 1)) return nullptr;
-  bytea* bytes = DatumGetByteaPP(image);
+  bytea* bytes = DatumGetByteaPP(meta[kBlocksLastRow - 1]);
   const uint32 len = VARSIZE_ANY_EXHDR(bytes);
   if (len < SizeofHeapTupleHeader) return nullptr;
   HeapTuple tuple = static_cast<HeapTuple>(palloc(HEAPTUPLESIZE + len));
