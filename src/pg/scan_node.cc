@@ -248,26 +248,56 @@ struct TsdbScanState {
 
 void DeleteRuntime(void* arg) { delete static_cast<ScanRuntime*>(arg); }
 
-void EndNewestFirstScan(ScanRuntime* rt) {
-  if (rt->newest_first_scan == nullptr) return;
-  Relation index = rt->newest_first_scan->irel;
-  systable_endscan_ordered(rt->newest_first_scan);
-  index_close(index, AccessShareLock);
-  rt->newest_first_scan = nullptr;
+// The max_time index keys of the storage's blocks whose time column relates
+// to the current one by `strategy` (BTLess/BTEqual/BTGreaterStrategyNumber).
+void MaxTimeIndexKeys(const ScanRuntime* rt, StrategyNumber strategy, ScanKeyData keys[2]) {
+  ScanKeyInit(&keys[0], kBlocksStorageId, BTEqualStrategyNumber, F_INT8EQ,
+              Int64GetDatum(rt->storage_id));
+  const RegProcedure op = strategy == BTLessStrategyNumber      ? F_INT2LT
+                          : strategy == BTGreaterStrategyNumber ? F_INT2GT
+                                                                : F_INT2EQ;
+  ScanKeyInit(&keys[1], kBlocksTimeAttnum, strategy, op, Int16GetDatum(rt->layout.time_attnum));
 }
 
-void EndLatestScan(ScanRuntime* rt) {
-  if (rt->latest_scan == nullptr) return;
-  Relation index = rt->latest_scan->irel;
-  systable_endscan_ordered(rt->latest_scan);
+// The storage's blocks under the current time column, newest max_time first
+// (systable_getnext_ordered backwards); ends with EndMaxTimeScan.
+SysScanDesc BeginNewestFirstScan(const ScanRuntime* rt, Snapshot snapshot) {
+  ScanKeyData keys[2];
+  MaxTimeIndexKeys(rt, BTEqualStrategyNumber, keys);
+  return systable_beginscan_ordered(
+      rt->blocks, index_open(BlocksMaxTimeIndexRelid(), AccessShareLock), snapshot, 2, keys);
+}
+
+// Hands `visit` each block written under another time column than the
+// current one (normally none) until it returns false.
+template <typename Visit>
+void VisitOtherTimeColumnBlocks(const ScanRuntime* rt, Snapshot snapshot, Visit visit) {
+  for (const StrategyNumber strategy : {BTLessStrategyNumber, BTGreaterStrategyNumber}) {
+    ScanKeyData keys[2];
+    MaxTimeIndexKeys(rt, strategy, keys);
+    SysScanDesc scan =
+        systable_beginscan(rt->blocks, BlocksMaxTimeIndexRelid(), true, snapshot, 2, keys);
+    HeapTuple tuple;
+    bool more = true;
+    while (more && (tuple = systable_getnext(scan)) != nullptr) more = visit(tuple);
+    systable_endscan(scan);
+    if (!more) return;
+  }
+}
+
+// Ends an ordered scan of the max_time index (the index closes with it).
+void EndMaxTimeScan(SysScanDesc* scan) {
+  if (*scan == nullptr) return;
+  Relation index = (*scan)->irel;
+  systable_endscan_ordered(*scan);
   index_close(index, AccessShareLock);
-  rt->latest_scan = nullptr;
+  *scan = nullptr;
 }
 
 void EndScans(ScanRuntime* rt) {
   if (rt->hot_scan != nullptr) systable_endscan(rt->hot_scan);
   if (rt->block_scan != nullptr) systable_endscan(rt->block_scan);
-  EndNewestFirstScan(rt);
+  EndMaxTimeScan(&rt->newest_first_scan);
   rt->has_lookahead = false;
   rt->rest_pending = false;
   rt->hot_scan = nullptr;
@@ -548,28 +578,14 @@ bool UseLatestBlocks(ScanRuntime* rt, Snapshot snapshot) {
   PgCall([&] {
     EnsureOneKeyLayout(rt, snapshot);
     bool other_time_column = false;
-    for (const StrategyNumber strategy : {BTLessStrategyNumber, BTGreaterStrategyNumber}) {
-      ScanKeyData keys[2];
-      ScanKeyInit(&keys[0], kBlocksStorageId, BTEqualStrategyNumber, F_INT8EQ,
-                  Int64GetDatum(rt->storage_id));
-      ScanKeyInit(&keys[1], kBlocksTimeAttnum, strategy,
-                  strategy == BTLessStrategyNumber ? F_INT2LT : F_INT2GT,
-                  Int16GetDatum(rt->layout.time_attnum));
-      SysScanDesc scan =
-          systable_beginscan(rt->blocks, BlocksMaxTimeIndexRelid(), true, snapshot, 2, keys);
-      other_time_column |= systable_getnext(scan) != nullptr;
-      systable_endscan(scan);
-    }
+    VisitOtherTimeColumnBlocks(rt, snapshot, [&](HeapTuple) {
+      other_time_column = true;
+      return false;  // one is enough
+    });
     rt->latest = ScanRuntime::Latest::kOff;
     if (rt->one_key_layout != 1 || other_time_column) return;
     MemoryContext caller = MemoryContextSwitchTo(rt->scan_context);
-    ScanKeyData keys[2];
-    ScanKeyInit(&keys[0], kBlocksStorageId, BTEqualStrategyNumber, F_INT8EQ,
-                Int64GetDatum(rt->storage_id));
-    ScanKeyInit(&keys[1], kBlocksTimeAttnum, BTEqualStrategyNumber, F_INT2EQ,
-                Int16GetDatum(rt->layout.time_attnum));
-    rt->latest_scan = systable_beginscan_ordered(
-        rt->blocks, index_open(BlocksMaxTimeIndexRelid(), AccessShareLock), snapshot, 2, keys);
+    rt->latest_scan = BeginNewestFirstScan(rt, snapshot);
     MemoryContextSwitchTo(caller);
     rt->latest = ScanRuntime::Latest::kOn;
     rt->latest_by_prefix.reserve(1024);
@@ -607,7 +623,7 @@ const OrderCandidate* LatestBlockOf(ScanRuntime* rt, const std::string& prefix) 
     }
     MemoryContextSwitchTo(caller);
     // Read to its end (asked again, a btree scan would start over).
-    if (found == nullptr) EndLatestScan(rt);
+    if (found == nullptr) EndMaxTimeScan(&rt->latest_scan);
   });
   return found;
 }
@@ -682,29 +698,11 @@ void PrepareOrdered(ScanRuntime* rt, Relation rel, Snapshot snapshot) {
     // under another time column (normally none) are collected first: any
     // of their rows may come first.
     caller = MemoryContextSwitchTo(rt->scan_context);
-    for (const StrategyNumber strategy : {BTLessStrategyNumber, BTGreaterStrategyNumber}) {
-      ScanKeyData keys[2];
-      ScanKeyInit(&keys[0], kBlocksStorageId, BTEqualStrategyNumber, F_INT8EQ,
-                  Int64GetDatum(rt->storage_id));
-      ScanKeyInit(&keys[1], kBlocksTimeAttnum, strategy,
-                  strategy == BTLessStrategyNumber ? F_INT2LT : F_INT2GT,
-                  Int16GetDatum(rt->layout.time_attnum));
-      SysScanDesc other =
-          systable_beginscan(rt->blocks, BlocksMaxTimeIndexRelid(), true, snapshot, 2, keys);
-      HeapTuple tuple;
-      while ((tuple = systable_getnext(other)) != nullptr) {
-        if (KeepBlockTuple(rt, tuple)) rt->candidates.push_back({tuple->t_self, TimeKey{true, 0}});
-      }
-      systable_endscan(other);
-    }
-    ScanKeyData keys[2];
-    ScanKeyInit(&keys[0], kBlocksStorageId, BTEqualStrategyNumber, F_INT8EQ,
-                Int64GetDatum(rt->storage_id));
-    ScanKeyInit(&keys[1], kBlocksTimeAttnum, BTEqualStrategyNumber, F_INT2EQ,
-                Int16GetDatum(rt->layout.time_attnum));
-    rt->newest_first_scan =
-        systable_beginscan_ordered(rt->blocks, index_open(BlocksMaxTimeIndexRelid(), AccessShareLock),
-                                   snapshot, 2, keys);
+    VisitOtherTimeColumnBlocks(rt, snapshot, [&](HeapTuple tuple) {
+      if (KeepBlockTuple(rt, tuple)) rt->candidates.push_back({tuple->t_self, TimeKey{true, 0}});
+      return true;
+    });
+    rt->newest_first_scan = BeginNewestFirstScan(rt, snapshot);
     MemoryContextSwitchTo(caller);
     rt->ordered_ready = true;
     return;
@@ -950,7 +948,7 @@ const OrderCandidate* PeekCandidate(ScanRuntime* rt) {
     }
     MemoryContextSwitchTo(caller);
     // Read to its end (asked again, a btree scan would start over).
-    if (!rt->has_lookahead) EndNewestFirstScan(rt);
+    if (!rt->has_lookahead) EndMaxTimeScan(&rt->newest_first_scan);
   });
   if (!rt->has_lookahead) return nullptr;
   return &rt->lookahead;
@@ -1278,7 +1276,7 @@ void EndScan(CustomScanState* node) {
   auto* state = reinterpret_cast<TsdbScanState*>(node);
   ScanRuntime* rt = state->runtime;
   EndScans(rt);
-  EndLatestScan(rt);
+  EndMaxTimeScan(&rt->latest_scan);
   rt->cursors.clear();  // their contexts go with scan_context
   rt->emitted.reset();
   ExecDropSingleTupleTableSlot(rt->hot_slot);
