@@ -230,6 +230,9 @@ ALTER TABLE tsdb_internal.blocks ALTER COLUMN payload_tail SET STORAGE PLAIN;
 -- bits in place in the version it made, which needs the same length.
 ALTER TABLE tsdb_internal.blocks ALTER COLUMN deleted SET STORAGE PLAIN;
 CREATE INDEX blocks_storage_series_idx ON tsdb_internal.blocks (storage_id, series_key, min_time);
+-- Blocks newest first: a scan ordered by time descending reads its blocks
+-- from here, lazily, in the order it merges them (src/pg/scan_node.cc).
+CREATE INDEX blocks_storage_max_time_idx ON tsdb_internal.blocks (storage_id, time_attnum, max_time);
 
 -- Rows an UPDATE moved out of a block into the hot store, and where to: a
 -- session waiting on the old row follows this to the new version, as heap's
