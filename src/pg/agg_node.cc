@@ -33,11 +33,14 @@
 //
 // Newest buckets first: when the query groups by a time bucket alone,
 // orders by it and keeps a few groups (TSBS's groupby-orderby-limit:
-// `GROUP BY minute ORDER BY minute DESC LIMIT 5`), a second path reads its
-// TsdbScan ordered by time (the scan merges blocks lazily, newest first)
-// and emits each bucket as soon as the rows move past it: the groups come
-// out in the query's order, and the Limit above stops the scan after the
-// groups it keeps, so the table's older blocks are never decoded.
+// `GROUP BY minute ORDER BY minute DESC LIMIT 5`), another path has its
+// TsdbScan hand over the hot rows, then whole blocks by max_time
+// descending; after each block, the buckets above the bucket of the next
+// block's max_time are complete and go out. The groups come out in the
+// query's order, and the Limit above stops the scan after the groups it
+// keeps, so older blocks are never read. Oldest first (ASC), the scan
+// merges rows in time order and each bucket goes out once the rows move
+// past it.
 //
 // GUC tsdb.enable_aggregate_pushdown (on) turns it off.
 #include <algorithm>
@@ -542,7 +545,10 @@ CustomPath* BuildStreamingPath(PlannerInfo* root, CustomPath* serial) {
   auto* scan_path = linitial_node(CustomPath, serial->custom_paths);
   CustomPath* path = makeNode(CustomPath);
   memcpy(path, serial, sizeof(CustomPath));
-  path->custom_paths = list_make1(TimeOrderedScanPath(scan_path, order));
+  // Newest first: the scan hands over whole blocks newest first and the
+  // node folds each as a block; oldest first: rows merged in time order.
+  path->custom_paths =
+      list_make1(TimeOrderedScanPath(scan_path, order < 0 ? kNewestBlocksFirst : order));
   path->custom_private = list_make5(linitial(serial->custom_private),
                                     lsecond(serial->custom_private), buckets,
                                     lfourth(serial->custom_private), list_make2_int(0, order));
@@ -782,6 +788,16 @@ struct AggRuntime {
   bool pending = false;  // the scan's slot holds the next group's first row
   std::string current_key;  // of the group being folded
   uint64 streamed_groups = 0;
+  // Newest buckets first, block by block (NextNewestGroup): the groups not
+  // complete yet by bucket, the NULL time's group, and the complete ones
+  // in output order.
+  bool newest_blocks = false;
+  bool hot_folded = false;
+  size_t indexed_groups = 0;
+  std::map<int64, size_t> open_buckets;
+  int64 null_group = -1;  // -1: none; -2: emitted
+  std::vector<size_t> ready;
+  size_t next_ready = 0;
   bool done = false;
   size_t next_output = 0;
   uint64 hot_rows = 0, block_rows = 0;
@@ -1182,6 +1198,22 @@ bool BlockHasAllColumns(const AggRuntime* rt, const RowColumns& columns) {
   return true;
 }
 
+// Folds the selected rows of a block NextBlockRows handed over.
+void FoldScanBlock(AggRuntime* rt, CustomScanState* scan, const BlockRows& block) {
+  if (block.count == 0) return;
+  if (BlockHasAllColumns(rt, *block.columns)) {
+    FoldBlock(rt, block);
+    return;
+  }
+  // Columns added after the block was written: their defaults, through
+  // the scan's row forming.
+  for (int i = 0; i < block.count; ++i) {
+    TupleTableSlot* slot = PgCall([&] { return BlockRowSlot(scan, block.rows[i]); });
+    ++rt->block_rows;
+    FoldSlot(rt, slot);
+  }
+}
+
 void Aggregate(AggScanState* state) {
   AggRuntime* rt = state->runtime;
   auto* scan = reinterpret_cast<CustomScanState*>(linitial(state->css.custom_ps));
@@ -1199,18 +1231,7 @@ void Aggregate(AggScanState* state) {
   BlockRows block;
   while (NextBlockRows(scan, &block)) {
     scan_rows += block.count;
-    if (block.count == 0) continue;
-    if (BlockHasAllColumns(rt, *block.columns)) {
-      FoldBlock(rt, block);
-    } else {
-      // Columns added after the block was written: their defaults, through
-      // the scan's row forming.
-      for (int i = 0; i < block.count; ++i) {
-        TupleTableSlot* slot = PgCall([&] { return BlockRowSlot(scan, block.rows[i]); });
-        ++rt->block_rows;
-        FoldSlot(rt, slot);
-      }
-    }
+    FoldScanBlock(rt, scan, block);
   }
   if (instrument != nullptr) InstrStopNode(instrument, scan_rows);
   // An aggregate without GROUP BY has one row even over no rows.
@@ -1273,6 +1294,89 @@ void StoreGroup(AggRuntime* rt, const Group& group, TupleTableSlot* slot) {
   ExecStoreVirtualTuple(slot);
 }
 
+// Records the groups folding created since the last call (NextNewestGroup).
+void IndexNewGroups(AggRuntime* rt) {
+  for (size_t g = rt->indexed_groups; g < rt->group_list.size(); ++g) {
+    const Group& group = rt->group_list[g];
+    if (!group.nulls[0]) {
+      rt->open_buckets.emplace(DatumGetInt64(group.values[0]), g);
+    } else if (rt->null_group == -1) {
+      rt->null_group = static_cast<int64>(g);
+    } else {
+      // Rows with a NULL time never enter blocks (they stay hot), and hot
+      // rows are folded first.
+      throw SqlError(ERRCODE_DATA_CORRUPTED,
+                     "tsdb aggregation: a row with a NULL time came after the first group");
+    }
+  }
+  rt->indexed_groups = rt->group_list.size();
+}
+
+// Moves the complete groups to rt->ready in output order: the NULL time's
+// group first, then the buckets above `threshold` (all when null),
+// newest first.
+void CompleteGroups(AggRuntime* rt, const int64* threshold) {
+  rt->ready.clear();
+  rt->next_ready = 0;
+  if (rt->null_group >= 0) {
+    rt->ready.push_back(static_cast<size_t>(rt->null_group));
+    rt->null_group = -2;
+  }
+  while (!rt->open_buckets.empty()) {
+    auto last = std::prev(rt->open_buckets.end());
+    if (threshold != nullptr && last->first <= *threshold) break;
+    rt->ready.push_back(last->second);
+    rt->open_buckets.erase(last);
+  }
+}
+
+// The next group of a newest-buckets-first aggregation, or null after the
+// last. The scan hands over its hot rows, then whole blocks by max_time
+// descending; after each block, every bucket above the bucket of the next
+// block's max_time is complete (no row left is later than that, and bucket
+// functions are monotone), so it goes out before older blocks are read.
+const Group* NextNewestGroup(AggScanState* state) {
+  AggRuntime* rt = state->runtime;
+  auto* scan = reinterpret_cast<CustomScanState*>(linitial(state->css.custom_ps));
+  for (;;) {
+    if (rt->next_ready < rt->ready.size()) {
+      ++rt->streamed_groups;
+      return &rt->group_list[rt->ready[rt->next_ready++]];
+    }
+    if (rt->done) return nullptr;
+    Instrumentation* instrument = scan->ss.ps.instrument;
+    if (instrument != nullptr) InstrStartNode(instrument);
+    double rows = 0;
+    if (!rt->hot_folded) {
+      for (;;) {
+        TupleTableSlot* slot = PgCall([&] { return NextQualifiedHotRow(scan); });
+        if (slot == nullptr) break;
+        ++rt->hot_rows;
+        ++rows;
+        FoldSlot(rt, slot);
+      }
+      rt->hot_folded = true;
+    }
+    BlockRows block;
+    BlockBound bound = BlockBound::kNone;
+    int64 max_time = 0;
+    if (NextBlockRows(scan, &block)) {
+      rows += block.count;
+      FoldScanBlock(rt, scan, block);
+      bound = PgCall([&] { return NextBlockBound(scan, &max_time); });
+    }
+    if (instrument != nullptr) InstrStopNode(instrument, rows);
+    IndexNewGroups(rt);
+    if (bound == BlockBound::kNone) {
+      CompleteGroups(rt, nullptr);
+      rt->done = true;
+    } else if (bound == BlockBound::kBounded) {
+      const int64 threshold = BucketOf(rt->groups[0].bucket, max_time);
+      CompleteGroups(rt, &threshold);
+    }
+  }
+}
+
 // The next group of a streaming aggregation: the rows of the ordered scan
 // up to the first of another group (kept in the scan's slot for the next
 // call), folded one by one. False after the last group.
@@ -1320,6 +1424,13 @@ TupleTableSlot* AggNext(ScanState* ss) {
   auto* state = reinterpret_cast<AggScanState*>(ss);
   return Guarded([&]() -> TupleTableSlot* {
     AggRuntime* rt = state->runtime;
+    if (rt->newest_blocks) {
+      TupleTableSlot* slot = ss->ss_ScanTupleSlot;
+      const Group* group = NextNewestGroup(state);
+      if (group == nullptr) return ExecClearTuple(slot);
+      StoreGroup(rt, *group, slot);
+      return slot;
+    }
     if (rt->order != 0) {
       TupleTableSlot* slot = ss->ss_ScanTupleSlot;
       if (!NextStreamedGroup(state)) return ExecClearTuple(slot);
@@ -1347,6 +1458,12 @@ void ResetGroups(AggRuntime* rt) {
   rt->done = false;
   rt->pending = false;
   rt->streamed_groups = 0;
+  rt->hot_folded = false;
+  rt->indexed_groups = 0;
+  rt->open_buckets.clear();
+  rt->null_group = -1;
+  rt->ready.clear();
+  rt->next_ready = 0;
   rt->next_output = 0;
   MemoryContextReset(rt->group_context);
 }
@@ -1424,6 +1541,10 @@ void BeginAggregate(CustomScanState* node, EState* estate, int eflags) {
     List* flags = static_cast<List*>(lfourth(plan->custom_private));
     rt->partial = linitial_int(flags) != 0;
     rt->order = lsecond_int(flags);
+    if (rt->order < 0) {
+      rt->order = 0;
+      rt->newest_blocks = true;
+    }
   });
 }
 
@@ -1462,7 +1583,9 @@ void ExplainAggregate(CustomScanState* node, List* ancestors, ExplainState* es) 
   if (es->analyze && state->runtime != nullptr) {
     const AggRuntime* rt = state->runtime;
     ExplainPropertyInteger("Groups", nullptr,
-                           rt->order != 0 ? rt->streamed_groups : rt->group_list.size(), es);
+                           rt->order != 0 || rt->newest_blocks ? rt->streamed_groups
+                                                               : rt->group_list.size(),
+                           es);
     ExplainPropertyInteger("Hot Rows Aggregated", nullptr, rt->hot_rows, es);
     ExplainPropertyInteger("Block Rows Aggregated", nullptr, rt->block_rows, es);
     uint64 calls = 0;

@@ -189,6 +189,16 @@ struct ScanRuntime {
   // one is decoded only when its bound (max_time descending, min_time
   // ascending) could precede the next row of those already decoded.
   int order = 0;
+  // Blocks newest first, rows unordered within them (kNewestBlocksFirst):
+  // for a node that folds whole blocks in that order (TsdbAggregate's
+  // newest buckets first) and asks NextBlockBound how far it got.
+  bool newest_blocks_first = false;
+  bool newest_blocks_started = false;
+  std::vector<HeapTuple> other_time_column_blocks;  // copies, read first
+  size_t next_other_block = 0;
+  HeapTuple lookahead_tuple = nullptr;  // the newest-first scan's current tuple
+  int64 lookahead_max_time = 0;
+  bool lookahead_handed_out = false;  // by NextBlockTuple: fetch the next before use
   bool ordered_ready = false;
   std::vector<OrderCandidate> candidates;
   size_t next_candidate = 0;
@@ -299,6 +309,11 @@ void EndScans(ScanRuntime* rt) {
   if (rt->block_scan != nullptr) systable_endscan(rt->block_scan);
   EndMaxTimeScan(&rt->newest_first_scan);
   rt->has_lookahead = false;
+  rt->lookahead_tuple = nullptr;
+  rt->lookahead_handed_out = false;
+  rt->newest_blocks_started = false;
+  rt->other_time_column_blocks.clear();  // copies in scan_context
+  rt->next_other_block = 0;
   rt->rest_pending = false;
   rt->hot_scan = nullptr;
   rt->block_scan = nullptr;
@@ -411,9 +426,72 @@ bool KeepBlockTuple(ScanRuntime* rt, HeapTuple tuple) {
   return keep;
 }
 
+SysScanDesc BeginNewestFirstScan(const ScanRuntime* rt, Snapshot snapshot);
+template <typename Visit>
+void VisitOtherTimeColumnBlocks(const ScanRuntime* rt, Snapshot snapshot, Visit visit);
+void EndMaxTimeScan(SysScanDesc* scan);
+
+// Starts reading the blocks newest first: the blocks under another time
+// column (normally none) are copied to be read first.
+void StartNewestBlocks(ScanRuntime* rt, Snapshot snapshot) {
+  rt->newest_blocks_started = true;
+  MemoryContext caller = MemoryContextSwitchTo(rt->scan_context);
+  VisitOtherTimeColumnBlocks(rt, snapshot, [&](HeapTuple tuple) {
+    rt->other_time_column_blocks.push_back(heap_copytuple(tuple));
+    return true;
+  });
+  rt->newest_first_scan = BeginNewestFirstScan(rt, snapshot);
+  MemoryContextSwitchTo(caller);
+}
+
+// The next unpruned block of the newest-first stream into
+// rt->lookahead_tuple, its max_time into rt->lookahead_max_time (null at
+// the stream's end, where the stream is closed).
+void FetchNewestBlock(ScanRuntime* rt) {
+  rt->lookahead_tuple = nullptr;
+  rt->lookahead_handed_out = false;
+  if (rt->newest_first_scan == nullptr) return;
+  HeapTuple tuple;
+  while ((tuple = systable_getnext_ordered(rt->newest_first_scan, BackwardScanDirection)) != nullptr) {
+    CHECK_FOR_INTERRUPTS();
+    if (KeepBlockTuple(rt, tuple)) {
+      rt->lookahead_tuple = tuple;
+      rt->lookahead_max_time = DatumGetInt64(rt->meta_values[kBlocksMaxTime - 1]);
+      return;
+    }
+  }
+  EndMaxTimeScan(&rt->newest_first_scan);  // asked again, a btree scan would start over
+}
+
+// Makes rt->lookahead_tuple the next block not handed out yet.
+void AdvanceNewestBlocks(ScanRuntime* rt, Snapshot snapshot) {
+  if (!rt->newest_blocks_started) {
+    StartNewestBlocks(rt, snapshot);
+    FetchNewestBlock(rt);
+  } else if (rt->lookahead_handed_out) {
+    FetchNewestBlock(rt);  // the one handed out was copied by its reader
+  }
+}
+
+// NextBlockTuple of a kNewestBlocksFirst scan (serial only): the blocks
+// under another time column, then the stream.
+HeapTuple NextNewestBlockTuple(ScanRuntime* rt, Snapshot snapshot) {
+  AdvanceNewestBlocks(rt, snapshot);
+  while (rt->next_other_block < rt->other_time_column_blocks.size()) {
+    HeapTuple tuple = rt->other_time_column_blocks[rt->next_other_block++];
+    if (KeepBlockTuple(rt, tuple)) return tuple;
+  }
+  HeapTuple tuple = rt->lookahead_tuple;
+  if (tuple == nullptr) return nullptr;
+  KeepBlockTuple(rt, tuple);  // its metadata and flags again (kept before)
+  rt->lookahead_handed_out = true;
+  return tuple;
+}
+
 // The next block tuple that the bounds do not prune, or null; its metadata
 // in rt->meta_values.
 HeapTuple NextBlockTuple(ScanRuntime* rt, Snapshot snapshot) {
+  if (rt->newest_blocks_first) return NextNewestBlockTuple(rt, snapshot);
   TupleDesc desc = RelationGetDescr(rt->blocks);
   for (;;) {
     if (rt->block_scan == nullptr && !StartNextBlockScan(rt, snapshot)) return nullptr;
@@ -1231,6 +1309,10 @@ void BeginScan(CustomScanState* node, EState* estate, int eflags) {
     }
     rt->kinds = static_cast<List*>(linitial(plan->custom_private));
     rt->order = linitial_int(static_cast<List*>(lthird(plan->custom_private)));
+    if (rt->order == kNewestBlocksFirst) {
+      rt->order = 0;
+      rt->newest_blocks_first = true;
+    }
     PgCall([&] {
       // Columns added after a block was written read as their defaults.
       for (int a = 0; a < desc->natts; ++a) {
@@ -1307,7 +1389,11 @@ void ExplainScan(CustomScanState* node, List* ancestors, ExplainState* es) {
   ExplainPropertyInteger("Series Key Conditions", nullptr, key_values, es);
   ExplainPropertyInteger("Vectorized Filters", nullptr, filters + time_bounds, es);
   const int order = linitial_int(static_cast<List*>(lthird(plan->custom_private)));
-  if (order != 0) ExplainPropertyText("Order", order < 0 ? "time descending" : "time ascending", es);
+  if (order == kNewestBlocksFirst) {
+    ExplainPropertyText("Order", "blocks newest first", es);
+  } else if (order != 0) {
+    ExplainPropertyText("Order", order < 0 ? "time descending" : "time ascending", es);
+  }
   if (es->analyze && state->runtime != nullptr) {
     const ScanRuntime* rt = state->runtime;
     ExplainPropertyInteger("Hot Rows", nullptr, rt->hot_rows, es);
@@ -1634,6 +1720,17 @@ CustomPath* TimeOrderedScanPath(CustomPath* scan_path, int order) {
   path->path.pathkeys = NIL;
   path->custom_private = list_make1_int(order);
   return path;
+}
+
+BlockBound NextBlockBound(CustomScanState* scan, int64* max_time) {
+  auto* state = reinterpret_cast<TsdbScanState*>(scan);
+  ScanRuntime* rt = state->runtime;
+  EnsureBounds(state);
+  PgCall([&] { AdvanceNewestBlocks(rt, scan->ss.ps.state->es_snapshot); });
+  if (rt->next_other_block < rt->other_time_column_blocks.size()) return BlockBound::kUnbounded;
+  if (rt->lookahead_tuple == nullptr) return BlockBound::kNone;
+  *max_time = rt->lookahead_max_time;
+  return BlockBound::kBounded;
 }
 
 TupleTableSlot* NextQualifiedRow(CustomScanState* scan) {

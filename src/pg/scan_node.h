@@ -14,8 +14,20 @@ namespace tsdb::pg {
 
 bool IsTsdbScanPath(Path* path);
 
+// TimeOrderedScanPath's order for blocks newest first (by max_time), their
+// rows unordered: for a node that folds whole blocks (NextBlockRows) and
+// asks NextBlockBound how far the blocks left reach.
+constexpr int kNewestBlocksFirst = -2;
+
+// Of a kNewestBlocksFirst scan, after its hot rows: the greatest max_time
+// of the blocks left (kBounded), none left (kNone), or kUnbounded while
+// blocks written under another time column (read first) remain.
+enum class BlockBound { kNone, kUnbounded, kBounded };
+BlockBound NextBlockBound(CustomScanState* scan, int64* max_time);
+
 // A copy of a TsdbScan path whose rows come ordered by the table's time
-// column (order -1 descending NULLS FIRST, 1 ascending NULLS LAST), for a
+// column (order -1 descending NULLS FIRST, 1 ascending NULLS LAST, or
+// kNewestBlocksFirst), for a
 // node above that reads them in that order (NextQualifiedRow); the copy
 // claims no pathkeys of its own.
 CustomPath* TimeOrderedScanPath(CustomPath* scan_path, int order);
