@@ -64,6 +64,10 @@ SELECT ap_diff($$SELECT date_trunc('hour', time) AS h, count(*), max(w)
 SELECT ap_diff($$SELECT date_bin('10 minutes', time, '2024-01-01') AS b, count(*) FROM ap
                 WHERE host = 'h2' GROUP BY 1 HAVING count(*) > 19 ORDER BY 1 DESC LIMIT 4$$) AS newest_having;
 SELECT date_trunc('hour', time) AS h, count(*), max(v) FROM ap GROUP BY 1 ORDER BY 1 DESC LIMIT 3;
+-- Ordered by the bucket without a LIMIT: the groups come sorted from the node, no Sort above.
+EXPLAIN (COSTS OFF) SELECT date_trunc('hour', time) AS h, count(*) FROM ap GROUP BY 1 ORDER BY 1;
+SELECT ap_diff($$SELECT date_trunc('hour', time) AS h, count(*), avg(v) FROM ap GROUP BY 1 ORDER BY 1$$) AS sorted_asc;
+SELECT ap_diff($$SELECT time_bucket('20 minutes', time) AS b, max(w) FROM ap GROUP BY 1 ORDER BY 1 DESC$$) AS sorted_desc;
 -- first/last(value, time) as TimescaleDB defines them (times are unique per host here).
 EXPLAIN (COSTS OFF) SELECT host, first(v, time), last(w, time) FROM ap GROUP BY host;
 SELECT ap_diff($$SELECT host, first(v, time), last(v, time), first(w, time), last(n, time), count(*)

@@ -501,28 +501,20 @@ double EstimateGroups(PlannerInfo* root, RelOptInfo* input_rel, List* group_spec
 }
 
 // The order in which the query wants its groups when it groups by a time
-// bucket alone, sorts by that bucket and keeps a few (a constant LIMIT):
-// -1 newest first (DESC, NULLS FIRST: a NULL time's group first, as a
-// descending time order has it), 1 oldest first (ASC, NULLS LAST); else 0.
-int StreamingOrder(PlannerInfo* root, List* group_specs, List* buckets) {
+// bucket alone and sorts by that bucket: -1 newest first (DESC, NULLS
+// FIRST: a NULL time's group first, as a descending time order has it), 1
+// oldest first (ASC, NULLS LAST); else 0.
+int BucketSortOrder(PlannerInfo* root, List* group_specs, List* buckets) {
   Query* parse = root->parse;
   if (list_length(group_specs) != 2 ||
       static_cast<GroupKind>(linitial_int(group_specs)) != GroupKind::kBucket ||
       parse->distinctClause != NIL || list_length(root->sort_pathkeys) != 1) {
     return 0;
   }
-  // root->limit_tuples is -1 under GROUP BY: the LIMIT's own constants.
-  double kept = 0;
-  for (Node* limit : {parse->limitCount, parse->limitOffset}) {
-    if (limit == nullptr) continue;
-    if (!IsA(limit, Const) || reinterpret_cast<Const*>(limit)->constisnull) return 0;
-    kept += static_cast<double>(DatumGetInt64(reinterpret_cast<Const*>(limit)->constvalue));
-  }
-  if (parse->limitCount == nullptr || kept <= 0 || kept > 100000) return 0;
   Node* bucket = static_cast<Node*>(linitial(buckets));
   PathKey* pathkey = linitial_node(PathKey, root->sort_pathkeys);
-  const Oid opclass = GetDefaultOpClass(exprType(bucket), BTREE_AM_OID);
-  if (!OidIsValid(opclass) || pathkey->pk_opfamily != get_opclass_family(opclass)) return 0;
+  const Oid family = DefaultBtreeFamily(exprType(bucket));
+  if (!OidIsValid(family) || pathkey->pk_opfamily != family) return 0;
   bool found = false;
   ListCell* cell;
   foreach (cell, pathkey->pk_eclass->ec_members) {
@@ -532,6 +524,42 @@ int StreamingOrder(PlannerInfo* root, List* group_specs, List* buckets) {
   if (pathkey->pk_strategy == BTGreaterStrategyNumber && pathkey->pk_nulls_first) return -1;
   if (pathkey->pk_strategy == BTLessStrategyNumber && !pathkey->pk_nulls_first) return 1;
   return 0;
+}
+
+// BucketSortOrder when the query also keeps a few groups (a constant
+// LIMIT): the streaming path's order; else 0.
+int StreamingOrder(PlannerInfo* root, List* group_specs, List* buckets) {
+  Query* parse = root->parse;
+  const int order = BucketSortOrder(root, group_specs, buckets);
+  if (order == 0) return 0;
+  // root->limit_tuples is -1 under GROUP BY: the LIMIT's own constants.
+  double kept = 0;
+  for (Node* limit : {parse->limitCount, parse->limitOffset}) {
+    if (limit == nullptr) continue;
+    if (!IsA(limit, Const) || reinterpret_cast<Const*>(limit)->constisnull) return 0;
+    kept += static_cast<double>(DatumGetInt64(reinterpret_cast<Const*>(limit)->constvalue));
+  }
+  if (parse->limitCount == nullptr || kept <= 0 || kept > 100000) return 0;
+  return order;
+}
+
+// The serial aggregation with its groups sorted by their bucket as the
+// query wants them (sorting a few hundred groups in place is cheaper than
+// the Sort node above), or null.
+CustomPath* BuildSortedPath(PlannerInfo* root, CustomPath* serial) {
+  const int order = BucketSortOrder(root, static_cast<List*>(linitial(serial->custom_private)),
+                                    static_cast<List*>(lthird(serial->custom_private)));
+  if (order == 0) return nullptr;
+  CustomPath* path = makeNode(CustomPath);
+  memcpy(path, serial, sizeof(CustomPath));
+  path->custom_private = list_make5(linitial(serial->custom_private),
+                                    lsecond(serial->custom_private),
+                                    lthird(serial->custom_private),
+                                    lfourth(serial->custom_private), list_make3_int(0, 0, order));
+  path->path.pathkeys = root->sort_pathkeys;
+  const double groups = std::max(serial->path.rows, 2.0);
+  path->path.total_cost += groups * std::log2(groups) * cpu_operator_cost;
+  return path;
 }
 
 // The newest-buckets-first path of a serial aggregation (null when the
@@ -577,9 +605,11 @@ void AddAggregatePaths(PlannerInfo* root, RelOptInfo* input_rel, RelOptInfo* out
   }
   Path* parallel = BuildParallelAggregatePath(root, input_rel, output_rel, extra, groups);
   CustomPath* streaming = BuildStreamingPath(root, serial);
+  CustomPath* sorted = BuildSortedPath(root, serial);
   output_rel->pathlist = NIL;
   output_rel->partial_pathlist = NIL;
   add_path(output_rel, &serial->path);
+  if (sorted != nullptr) add_path(output_rel, &sorted->path);
   if (parallel != nullptr) add_path(output_rel, parallel);
   if (streaming != nullptr) add_path(output_rel, &streaming->path);
 }
@@ -773,6 +803,9 @@ struct AggRuntime {
   std::vector<AggSpec> aggs;
   std::vector<std::unique_ptr<BucketFunction>> buckets;
   absl::flat_hash_map<std::string, size_t> index;
+  bool word_keys = false;  // one by-value group column: index_by_word instead
+  absl::flat_hash_map<Datum, size_t> index_by_word;
+  size_t null_word_group = SIZE_MAX;
   std::vector<Group> group_list;
   std::vector<AggState> states;
   std::string key;  // scratch for a group key
@@ -792,6 +825,9 @@ struct AggRuntime {
   // complete yet by bucket, the NULL time's group, and the complete ones
   // in output order.
   bool newest_blocks = false;
+  // Groups sorted by their bucket after the whole input (-1 descending
+  // NULLS FIRST, 1 ascending NULLS LAST), for a query ordered by it.
+  int sort_order = 0;
   bool hot_folded = false;
   size_t indexed_groups = 0;
   std::map<int64, size_t> open_buckets;
@@ -927,7 +963,25 @@ void AppendKeyValue(std::string* key, const GroupSpec& spec, Datum value, bool i
 
 // The group of the key in rt->key / rt->key_values, created when new.
 size_t FindGroup(AggRuntime* rt) {
-  auto [it, inserted] = rt->index.try_emplace(rt->key, rt->group_list.size());
+  // One group value held in a Datum word (a bucket, an integer column):
+  // the word is the key, without hashing the key string.
+  size_t* slot;
+  bool inserted;
+  if (rt->word_keys) {
+    if (rt->key_nulls[0]) {
+      inserted = rt->null_word_group == SIZE_MAX;
+      if (inserted) rt->null_word_group = rt->group_list.size();
+      slot = &rt->null_word_group;
+    } else {
+      auto [it, added] = rt->index_by_word.try_emplace(rt->key_values[0], rt->group_list.size());
+      slot = &it->second;
+      inserted = added;
+    }
+  } else {
+    auto [it, added] = rt->index.try_emplace(rt->key, rt->group_list.size());
+    slot = &it->second;
+    inserted = added;
+  }
   if (inserted) {
     Group group;
     group.first_state = rt->states.size();
@@ -950,7 +1004,7 @@ size_t FindGroup(AggRuntime* rt) {
     }
     rt->group_list.push_back(std::move(group));
   }
-  return it->second;
+  return *slot;
 }
 
 // Folds rows[0..count) of the columns into the states of one group.
@@ -1239,6 +1293,16 @@ void Aggregate(AggScanState* state) {
     rt->key.clear();
     FindGroup(rt);
   }
+  if (rt->sort_order != 0) {
+    // By the bucket (an int64 time), NULL above every time.
+    const int order = rt->sort_order;
+    std::sort(rt->group_list.begin(), rt->group_list.end(), [order](const Group& a, const Group& b) {
+      if (a.nulls[0] != b.nulls[0]) return order < 0 ? a.nulls[0] != 0 : b.nulls[0] != 0;
+      if (a.nulls[0]) return false;
+      const int64 x = DatumGetInt64(a.values[0]), y = DatumGetInt64(b.values[0]);
+      return order < 0 ? x > y : x < y;
+    });
+  }
   rt->done = true;
 }
 
@@ -1385,6 +1449,8 @@ bool NextStreamedGroup(AggScanState* state) {
   auto* scan = reinterpret_cast<CustomScanState*>(linitial(state->css.custom_ps));
   // The group emitted last is done with (its slot consumed above).
   rt->index.clear();
+  rt->index_by_word.clear();
+  rt->null_word_group = SIZE_MAX;
   rt->group_list.clear();
   rt->states.clear();
   rt->next_output = 0;
@@ -1453,6 +1519,8 @@ TupleTableSlot* ExecAggregate(CustomScanState* node) {
 
 void ResetGroups(AggRuntime* rt) {
   rt->index.clear();
+  rt->index_by_word.clear();
+  rt->null_word_group = SIZE_MAX;
   rt->group_list.clear();
   rt->states.clear();
   rt->done = false;
@@ -1536,11 +1604,13 @@ void BeginAggregate(CustomScanState* node, EState* estate, int eflags) {
       }
       rt->aggs.push_back(spec);
     }
+    rt->word_keys = rt->groups.size() == 1 && rt->groups[0].typbyval;
     rt->key_values.resize(rt->groups.size());
     rt->key_nulls.resize(rt->groups.size());
     List* flags = static_cast<List*>(lfourth(plan->custom_private));
     rt->partial = linitial_int(flags) != 0;
     rt->order = lsecond_int(flags);
+    if (list_length(flags) > 2) rt->sort_order = lthird_int(flags);
     if (rt->order < 0) {
       rt->order = 0;
       rt->newest_blocks = true;
@@ -1578,6 +1648,11 @@ void ExplainAggregate(CustomScanState* node, List* ancestors, ExplainState* es) 
   if (lsecond_int(flags) != 0) {
     ExplainPropertyText("Order", lsecond_int(flags) < 0 ? "newest bucket first, streamed"
                                                          : "oldest bucket first, streamed",
+                        es);
+  }
+  if (list_length(flags) > 2 && lthird_int(flags) != 0) {
+    ExplainPropertyText("Order", lthird_int(flags) < 0 ? "groups sorted by bucket, descending"
+                                                        : "groups sorted by bucket, ascending",
                         es);
   }
   if (es->analyze && state->runtime != nullptr) {

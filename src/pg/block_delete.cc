@@ -31,6 +31,7 @@
 #include "pg/block_store.h"
 #include "pg/internal_catalog.h"
 #include "pg/metapage.h"
+#include "pg/scan_quals.h"
 #include "pg/table_layout.h"
 
 extern "C" {
@@ -153,9 +154,8 @@ bool MatchWholeBlockDelete(QueryDesc* query, WholeBlockDelete* out) {
   const TableLayout layout = LoadTableLayout(rel);
   if (layout.time_attnum == InvalidAttrNumber) return false;
   const Oid time_type = TupleDescAttr(RelationGetDescr(rel), layout.time_attnum - 1)->atttypid;
-  const Oid opclass = GetDefaultOpClass(time_type, BTREE_AM_OID);
-  if (!OidIsValid(opclass)) return false;
-  const Oid family = get_opclass_family(opclass);
+  const Oid family = DefaultBtreeFamily(time_type);
+  if (!OidIsValid(family)) return false;
   ListCell* cell;
   foreach (cell, sub->qual) {
     if (!IsTimeComparison(static_cast<Node*>(lfirst(cell)), rti, layout.time_attnum, family)) {

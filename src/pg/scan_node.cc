@@ -1612,8 +1612,8 @@ List* TimeOrderPathkeys(PlannerInfo* root, Index rti, Relation table, const Tabl
   if (root->query_pathkeys == NIL || layout.time_attnum == InvalidAttrNumber) return NIL;
   PathKey* pathkey = linitial_node(PathKey, root->query_pathkeys);
   const Oid type = TupleDescAttr(RelationGetDescr(table), layout.time_attnum - 1)->atttypid;
-  const Oid opclass = GetDefaultOpClass(type, BTREE_AM_OID);
-  if (!OidIsValid(opclass) || pathkey->pk_opfamily != get_opclass_family(opclass)) return NIL;
+  const Oid family = DefaultBtreeFamily(type);
+  if (!OidIsValid(family) || pathkey->pk_opfamily != family) return NIL;
   bool found = false;
   ListCell* cell;
   foreach (cell, pathkey->pk_eclass->ec_members) {

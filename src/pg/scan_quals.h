@@ -122,6 +122,10 @@ class ScanBounds {
   void BoundTime(int strategy, int64 value);
 };
 
+// The family of the default btree operator class of `type` (InvalidOid:
+// none), from the type cache.
+Oid DefaultBtreeFamily(Oid type);
+
 // The series_key component (see SeriesKeyText) of `text`: "V<len>:<text>".
 std::string SeriesKeyComponent(std::string_view text);
 
