@@ -8,6 +8,7 @@
 // fuzz_chunk_decode gets valid chunks of every codec and packing mode (the
 // data below is shaped so the encoder picks each one; the table printed at
 // the end shows what it picked), fuzz_block_decode gets valid blocks, and
+// fuzz_promql_lex gets PromQL queries (valid, and each ending in an error).
 // fuzz_roundtrip gets generator inputs for every type and generator (the
 // input layout is described in fuzz_roundtrip.cc). Seeds are deterministic:
 // re-running the tool rewrites the same bytes. Exits 1 when a codec ends up
@@ -416,6 +417,24 @@ int main(int argc, char** argv) {
   // Short inputs: empty and one-value columns.
   out.Add("empty", std::string());
   out.Add("float_one", std::string("\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\xf0\x7f", 12));
+
+  // PromQL text for the lexer: every token kind, nesting, escapes, comments,
+  // duration expressions, and inputs that end in each kind of error.
+  if (!out.Start("fuzz_promql_lex")) return 1;
+  const char* queries[] = {
+      "sum by (job) (rate(http_requests_total{job=\"api\",code=~\"5..\"}[5m]))",
+      "histogram_quantile(0.9, sum without (instance) (rate(x_bucket[1h:5m] offset -5m @ start())))",
+      "a + on(b) group_left(c) d > bool 1e-3 and e or f unless g ^ atan2 0x1F",
+      "topk(3, x) / ignoring(y) group_right count_values(\"v\", z) != -Inf",
+      "x[5m+1m] x[step()*2] x[range()] x[min(5m, step())] x[ 1h : ] @ end()",
+      "{__name__=~\"job:.*\", a!=`raw`, b!~'\\x41\\u00e9\\U0001F600\\101'} # comment\n* 2",
+      "limitk(2, x) limit_ratio(0.5, y) quantile(0.5, z) fill(0) fill_left(1) smoothed anchored",
+      "1_000.000_1 .5 5. 1y2w3d4h5m6s7ms NaN inf",
+      "sum(x", "x)", "x[5m", "{a=\"b\"", "\"\\q\"", "1.2.3", "x[:5m]", "a =~ b", "`raw",
+  };
+  for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); ++i) {
+    out.Add("query" + std::to_string(i), queries[i]);
+  }
 
   bool all_codecs = true;
   for (uint8_t id = static_cast<uint8_t>(Codec::kAllNull);
