@@ -138,6 +138,7 @@ class Lexer {
   Token LexInsideBraces();
   Token LexDurationExpr();
   Token LexNumberOrDuration();
+  Token LexParenthesis(char32_t r);  // `(` or `)`, counting the depth
   Token LexWord();
   Token LexIdentifier();
   Token LexString(char32_t quote);

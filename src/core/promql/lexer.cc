@@ -336,13 +336,8 @@ Token Lexer::LexStatement() {
       case '`':
         return LexString(r);
       case '(':
-        ++paren_depth_;
-        return Emit(TokenKind::kLeftParen);
-      case ')': {
-        Token token = Emit(TokenKind::kRightParen);
-        if (--paren_depth_ < 0) return Error(start_, "unexpected right parenthesis ')'");
-        return token;
-      }
+      case ')':
+        return LexParenthesis(r);
       case '{':
         brace_open_ = true;
         return Emit(TokenKind::kLeftBrace);
@@ -392,6 +387,16 @@ Token Lexer::LexStatement() {
     }
     return Error(start_, "unexpected character: " + GoQuoteRune(r));
   }
+}
+
+Token Lexer::LexParenthesis(char32_t r) {
+  if (r == '(') {
+    ++paren_depth_;
+    return Emit(TokenKind::kLeftParen);
+  }
+  Token token = Emit(TokenKind::kRightParen);
+  if (--paren_depth_ < 0) return Error(start_, "unexpected right parenthesis ')'");
+  return token;
 }
 
 Token Lexer::LexInsideBraces() {
@@ -455,13 +460,8 @@ Token Lexer::LexDurationExpr() {
         return token;
       }
       case '(':
-        ++paren_depth_;
-        return Emit(TokenKind::kLeftParen);
-      case ')': {
-        Token token = Emit(TokenKind::kRightParen);
-        if (--paren_depth_ < 0) return Error(start_, "unexpected right parenthesis ')'");
-        return token;
-      }
+      case ')':
+        return LexParenthesis(r);
       case '+': return Emit(TokenKind::kAdd);
       case '-': return Emit(TokenKind::kSub);
       case '*': return Emit(TokenKind::kMul);
