@@ -543,6 +543,20 @@ int StreamingOrder(PlannerInfo* root, List* group_specs, List* buckets) {
   return order;
 }
 
+// A copy of the serial aggregation path with other flags (the plan's
+// fourth private list: partial, streaming order, sort order), claiming the
+// query's sort order.
+CustomPath* OrderedCopy(PlannerInfo* root, CustomPath* serial, List* flags) {
+  CustomPath* path = makeNode(CustomPath);
+  memcpy(path, serial, sizeof(CustomPath));
+  path->custom_private = list_make5(linitial(serial->custom_private),
+                                    lsecond(serial->custom_private),
+                                    lthird(serial->custom_private),
+                                    lfourth(serial->custom_private), flags);
+  path->path.pathkeys = root->sort_pathkeys;
+  return path;
+}
+
 // The serial aggregation with its groups sorted by their bucket as the
 // query wants them (sorting a few hundred groups in place is cheaper than
 // the Sort node above), or null.
@@ -550,13 +564,7 @@ CustomPath* BuildSortedPath(PlannerInfo* root, CustomPath* serial) {
   const int order = BucketSortOrder(root, static_cast<List*>(linitial(serial->custom_private)),
                                     static_cast<List*>(lthird(serial->custom_private)));
   if (order == 0) return nullptr;
-  CustomPath* path = makeNode(CustomPath);
-  memcpy(path, serial, sizeof(CustomPath));
-  path->custom_private = list_make5(linitial(serial->custom_private),
-                                    lsecond(serial->custom_private),
-                                    lthird(serial->custom_private),
-                                    lfourth(serial->custom_private), list_make3_int(0, 0, order));
-  path->path.pathkeys = root->sort_pathkeys;
+  CustomPath* path = OrderedCopy(root, serial, list_make3_int(0, 0, order));
   const double groups = std::max(serial->path.rows, 2.0);
   path->path.total_cost += groups * std::log2(groups) * cpu_operator_cost;
   return path;
@@ -571,16 +579,11 @@ CustomPath* BuildStreamingPath(PlannerInfo* root, CustomPath* serial) {
   const int order = StreamingOrder(root, group_specs, buckets);
   if (order == 0) return nullptr;
   auto* scan_path = linitial_node(CustomPath, serial->custom_paths);
-  CustomPath* path = makeNode(CustomPath);
-  memcpy(path, serial, sizeof(CustomPath));
+  CustomPath* path = OrderedCopy(root, serial, list_make2_int(0, order));
   // Newest first: the scan hands over whole blocks newest first and the
   // node folds each as a block; oldest first: rows merged in time order.
   path->custom_paths =
       list_make1(TimeOrderedScanPath(scan_path, order < 0 ? kNewestBlocksFirst : order));
-  path->custom_private = list_make5(linitial(serial->custom_private),
-                                    lsecond(serial->custom_private), buckets,
-                                    lfourth(serial->custom_private), list_make2_int(0, order));
-  path->path.pathkeys = root->sort_pathkeys;
   const double groups = std::max(serial->path.rows, 1.0);
   const double scan_run = scan_path->path.total_cost - scan_path->path.startup_cost;
   path->path.startup_cost = scan_path->path.startup_cost + scan_run / groups;

@@ -161,16 +161,20 @@ bool TableTidToBlockRow(ItemPointer table_tid, ItemPointer block_tid, int* row) 
   return true;
 }
 
-DeletedRows DeletedRowsOf(Relation blocks, HeapTuple block_tuple) {
+DeletedRows DeletedRowsOfDatum(Datum d, bool isnull) {
   DeletedRows deleted;
-  bool isnull;
-  Datum d = heap_getattr(block_tuple, kBlocksDeleted, RelationGetDescr(blocks), &isnull);
   if (!isnull) {
     bytea* bits = DatumGetByteaPP(d);
     deleted.bits = reinterpret_cast<const uint8*>(VARDATA_ANY(bits));
     deleted.bytes = VARSIZE_ANY_EXHDR(bits);
   }
   return deleted;
+}
+
+DeletedRows DeletedRowsOf(Relation blocks, HeapTuple block_tuple) {
+  bool isnull;
+  Datum d = heap_getattr(block_tuple, kBlocksDeleted, RelationGetDescr(blocks), &isnull);
+  return DeletedRowsOfDatum(d, isnull);
 }
 
 bool BlockRowDeleted(Relation blocks, HeapTuple block_tuple, int row) {

@@ -95,6 +95,8 @@ struct DeletedRows {
   }
 };
 DeletedRows DeletedRowsOf(Relation blocks, HeapTuple block_tuple);
+// The same from the `deleted` column already deformed.
+DeletedRows DeletedRowsOfDatum(Datum deleted, bool isnull);
 
 bool BlockRowDeleted(Relation blocks, HeapTuple block_tuple, int row);
 // A copy of block_tuple with `row` marked deleted (for heap_update).

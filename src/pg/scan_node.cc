@@ -894,13 +894,10 @@ HeapTuple StandInLastRow(ScanRuntime* rt, Relation rel, HeapTuple block_tuple,
   heap_deform_tuple(block_tuple, RelationGetDescr(rt->blocks), meta, meta_nulls);
   if (meta_nulls[kBlocksLastRow - 1]) return nullptr;
   const int rows = DatumGetInt32(meta[kBlocksRowCount - 1]);
-  DeletedRows deleted;
-  if (!meta_nulls[kBlocksDeleted - 1]) {
-    bytea* bits = DatumGetByteaPP(meta[kBlocksDeleted - 1]);
-    deleted.bits = reinterpret_cast<const uint8*>(VARDATA_ANY(bits));
-    deleted.bytes = VARSIZE_ANY_EXHDR(bits);
+  if (rows < 1 ||
+      DeletedRowsOfDatum(meta[kBlocksDeleted - 1], meta_nulls[kBlocksDeleted - 1]).Contains(rows - 1)) {
+    return nullptr;
   }
-  if (rows < 1 || deleted.Contains(rows - 1)) return nullptr;
   bool isnull;
   bytea* bytes = DatumGetByteaPP(meta[kBlocksLastRow - 1]);
   const uint32 len = VARSIZE_ANY_EXHDR(bytes);
@@ -1014,21 +1011,12 @@ const OrderCandidate* PeekCandidate(ScanRuntime* rt) {
   if (rt->newest_first_scan == nullptr) return nullptr;
   PgCall([&] {
     MemoryContext caller = MemoryContextSwitchTo(rt->scan_context);
-    HeapTuple tuple;
-    while ((tuple = systable_getnext_ordered(rt->newest_first_scan, BackwardScanDirection)) !=
-           nullptr) {
-      CHECK_FOR_INTERRUPTS();
-      if (!KeepBlockTuple(rt, tuple)) continue;
-      rt->lookahead.tid = tuple->t_self;
-      rt->lookahead.bound = TimeKey{false, DatumGetInt64(rt->meta_values[kBlocksMaxTime - 1])};
-      rt->has_lookahead = true;
-      break;
-    }
+    FetchNewestBlock(rt);
     MemoryContextSwitchTo(caller);
-    // Read to its end (asked again, a btree scan would start over).
-    if (!rt->has_lookahead) EndMaxTimeScan(&rt->newest_first_scan);
   });
-  if (!rt->has_lookahead) return nullptr;
+  if (rt->lookahead_tuple == nullptr) return nullptr;
+  rt->lookahead = OrderCandidate{rt->lookahead_tuple->t_self, TimeKey{false, rt->lookahead_max_time}};
+  rt->has_lookahead = true;
   return &rt->lookahead;
 }
 
