@@ -37,7 +37,7 @@ ABSL_LIBS = $(shell pkg-config --libs absl_statusor absl_str_format absl_flat_ha
 PG_CPPFLAGS = -Iinclude -Isrc
 PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
               -Wno-cast-function-type -Wno-register $(WERROR_FLAG)
-SHLIB_LINK = $(CORE_LIB) $(ABSL_LIBS) -lzstd -lxxhash -lstdc++
+SHLIB_LINK = $(CORE_LIB) $(ABSL_LIBS) -lzstd -lxxhash -lre2 -lstdc++
 EXTRA_CLEAN = $(CORE_BUILD) $(OBJS:.o=.d)
 
 # Debian's Postgres sets with_llvm=yes; PGXS would then also compile each C++

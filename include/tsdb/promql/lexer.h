@@ -8,7 +8,8 @@
 //    holding a ':' are metric identifiers (recording rule names).
 //  - Inside `{...}` nothing is a keyword: label names are identifiers.
 //  - `[` starts a duration expression (`[5m]`, `[1h:1m]`, `[5m+1m]`,
-//    `[step()*2]`): there `step`, `range`, `min` and `max` are keywords, and
+//    `[step()*2]`): there `step`, `range`, `min_of` and `max_of` are keywords (the latter two
+//    as kMin and kMax), and
 //    after the first number or duration the lexer goes back to its normal
 //    state until `]` (as Prometheus's does; the parser sorts out the rest).
 //  - A number is decimal, hexadecimal (`0x1F`), with `_` between digits and
@@ -158,7 +159,7 @@ class Lexer {
   void SkipSpaces();
   bool ScanNumber();
   bool AcceptRemainingDuration();
-  // `step`, `range`, `min` or `max` from start_ (its first letter read).
+  // `step`, `range`, `min_of` or `max_of` from start_ (its first letter read).
   bool ScanDurationKeyword(TokenKind* kind);
 
   std::string_view input_;

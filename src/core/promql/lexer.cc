@@ -496,8 +496,8 @@ bool Lexer::ScanDurationKeyword(TokenKind* kind) {
   const std::string word = absl::AsciiStrToLower(std::string(input_.substr(start_, pos_ - start_)));
   if (word == "step") *kind = TokenKind::kStep;
   else if (word == "range") *kind = TokenKind::kRange;
-  else if (word == "min") *kind = TokenKind::kMin;
-  else if (word == "max") *kind = TokenKind::kMax;
+  else if (word == "min_of") *kind = TokenKind::kMin;
+  else if (word == "max_of") *kind = TokenKind::kMax;
   else return false;
   return true;
 }

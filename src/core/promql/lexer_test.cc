@@ -152,7 +152,7 @@ TEST(PromqlLexer, DurationExpressions) {
   EXPECT_EQ(Kinds("x[range()]"), (std::vector<K>{K::kIdentifier, K::kLeftBracket, K::kRange,
                                                  K::kLeftParen, K::kRightParen,
                                                  K::kRightBracket}));
-  EXPECT_EQ(Kinds("x[min(5m, step())]"),
+  EXPECT_EQ(Kinds("x[min_of(5m, step())]"),
             (std::vector<K>{K::kIdentifier, K::kLeftBracket, K::kMin, K::kLeftParen,
                             K::kDuration, K::kComma, K::kStep, K::kLeftParen, K::kRightParen,
                             K::kRightParen, K::kRightBracket}));
