@@ -72,7 +72,9 @@ int64_t FloorDiv(int64_t a, int64_t b) {
 CivilTime ToCivil(double seconds) {
   const int64_t secs = GoInt64(seconds);
   const int64_t days = FloorDiv(secs, 86400);
-  const int64_t sod = secs - days * 86400;
+  // Not secs - days * 86400: that overflows for INT64_MIN.
+  int64_t sod = secs % 86400;
+  if (sod < 0) sod += 86400;
   CivilTime c;
   c.hour = static_cast<int>(sod / 3600);
   c.minute = static_cast<int>(sod % 3600 / 60);
