@@ -24,7 +24,6 @@ namespace tsdb::promql {
 struct RangeWindow {
   int64_t start = 0;
   int64_t end = 0;
-  double RangeSeconds() const { return static_cast<double>(end - start) / 1000; }
 };
 
 // extrapolatedRate: last - first (plus, for counters, the value before every
