@@ -79,7 +79,7 @@ class Labels {
   // `{__name__="x", a="b"}` printed as Prometheus prints label sets
   // (labels.String: `x{a="b"}` is not used here; every label is listed).
   std::string ToString() const;
-  // A hash of the whole set (names and values).
+  // A hash of the whole set (names and values): Prometheus's labels.Hash.
   uint64_t Hash() const;
 
  private:

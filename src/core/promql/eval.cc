@@ -157,7 +157,8 @@ Result<std::vector<Series>> Evaluator::Select(const VectorSelector& vs, int64_t 
   return series;
 }
 
-Result<Value> Evaluator::EvalVectorSelector(const VectorSelector& vs, const StepRange& range) {
+Result<Value> Evaluator::EvalVectorSelector(const VectorSelector& vs, const StepRange& range,
+                                            bool sample_times) {
   TSDB_ASSIGN_OR_RETURN(int64_t offset, OffsetOf(vs.time));
   const std::optional<int64_t> at = AtOf(vs.time);
   auto ref = [&](int64_t t) { return (at ? *at : t) - offset; };
@@ -180,7 +181,8 @@ Result<Value> Evaluator::EvalVectorSelector(const VectorSelector& vs, const Step
       if (next == 0) continue;
       const Sample& last = samples[next - 1];
       if (last.t <= r - options_.lookback_delta_ms || IsStaleNaN(last.v)) continue;
-      step_series.points.push_back(Sample{t, last.v});
+      step_series.points.push_back(
+          Sample{t, sample_times ? static_cast<double>(last.t) / 1000.0 : last.v});
     }
     Release(static_cast<int64_t>(samples.size()));
     if (step_series.points.empty()) continue;

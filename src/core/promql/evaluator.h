@@ -88,13 +88,18 @@ class Evaluator {
   void Release(int64_t samples) { held_samples_ -= samples; }
   Status CheckInterrupt() const;
 
+  // An instant selector's value at every step; with `sample_times`, each
+  // point's value is the time of the sample it came from, in seconds (what
+  // timestamp() of a selector returns).
+  Result<Value> EvalVectorSelector(const VectorSelector& vs, const StepRange& range,
+                                   bool sample_times = false);
+
   // Node kinds (eval_*.cc).
   Result<Value> EvalBinary(const BinaryExpr& e, const StepRange& range);
   Result<Value> EvalAggregate(const AggregateExpr& e, const StepRange& range);
   Result<Value> EvalCall(const Call& e, const StepRange& range);
 
  private:
-  Result<Value> EvalVectorSelector(const VectorSelector& vs, const StepRange& range);
   Result<Value> EvalUnary(const UnaryExpr& e, const StepRange& range);
   Result<Value> EvalMatrixValue(const Expr& e, const StepRange& range);
   Result<std::vector<Series>> Select(const VectorSelector& vs, int64_t min_time, int64_t max_time);

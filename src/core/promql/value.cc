@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "tsdb/promql/lexer.h"
-#define XXH_STATIC_LINKING_ONLY  // XXH3_state_t on the stack
+#define XXH_STATIC_LINKING_ONLY  // XXH64_state_t on the stack
 #include "xxhash.h"
 
 namespace tsdb::promql {
@@ -85,18 +85,20 @@ std::string Labels::ToString() const {
 }
 
 uint64_t Labels::Hash() const {
-  XXH3_state_t state;
-  XXH3_64bits_reset(&state);
-  // A separator byte that cannot occur in UTF-8 keeps ("ab","c") apart from
-  // ("a","bc").
+  // Prometheus's labels.Hash, bit for bit: XXH64 (seed 0) of every name and
+  // value followed by the byte 0xff, which cannot occur in UTF-8 and keeps
+  // ("ab","c") apart from ("a","bc"). limit_ratio() picks series by this
+  // hash, so it must be the same one.
+  XXH64_state_t state;
+  XXH64_reset(&state, 0);
   static constexpr char kSep = '\xff';
   for (const Label& l : labels_) {
-    XXH3_64bits_update(&state, l.name.data(), l.name.size());
-    XXH3_64bits_update(&state, &kSep, 1);
-    XXH3_64bits_update(&state, l.value.data(), l.value.size());
-    XXH3_64bits_update(&state, &kSep, 1);
+    XXH64_update(&state, l.name.data(), l.name.size());
+    XXH64_update(&state, &kSep, 1);
+    XXH64_update(&state, l.value.data(), l.value.size());
+    XXH64_update(&state, &kSep, 1);
   }
-  return XXH3_64bits_digest(&state);
+  return XXH64_digest(&state);
 }
 
 static void AddUnique(std::vector<std::string>* list, std::string text) {
