@@ -193,9 +193,10 @@ Status CheckAnnotations(const EvalCommand& cmd, std::string_view expr,
 Status CompareResult(const EvalCommand& cmd, const QueryOutcome& outcome);
 Status AssertMatrixSorted(const Matrix& matrix);
 
-// Prometheus's almost.Equal with test.go's epsilon 1e-6, and stale markers
-// equal only to stale markers (both NaN otherwise counts as equal).
-bool AlmostEqual(double a, double b, double epsilon = 1e-6);
+// test.go's comparison of a result value: Prometheus's almost.Equal
+// (quantile.h's AlmostEqual) with epsilon 1e-6, and stale markers equal
+// only to stale markers (both NaN otherwise counts as equal).
+bool ResultValuesEqual(double a, double b);
 
 // --- What a runner needs for test.go's hidden checks. ---
 

@@ -15,6 +15,8 @@
 #include "tsdb/promql/lexer.h"
 #include "tsdb/promql/test_script.h"
 
+#include "tsdb/promql/quantile.h"
+
 namespace tsdb::promql {
 namespace {
 
@@ -180,7 +182,7 @@ Status CompareMatrix(const EvalCommand& cmd, const Matrix& m) {
                                  ", but it had timestamp ", got.t, " (result has ",
                                  FormatSeriesResult(s), ")"));
       }
-      if (!AlmostEqual(got.v, want.v)) {
+      if (!ResultValuesEqual(got.v, want.v)) {
         return Fail(Cat("expected float value at index ", i, " (t=", got.t, ") for ",
                                  exp->labels.ToString(), " to be ", V(want.v), ", but got ",
                                  V(got.v), " (result has ", FormatSeriesResult(s), ")"));
@@ -218,7 +220,7 @@ Status CompareVector(const EvalCommand& cmd, const Vector& vec) {
       return Fail(Cat("expected histogram for ", v.labels.ToString(),
                                " but got float value ", V(v.v)));
     }
-    if (!AlmostEqual(want.value, v.v)) {
+    if (!ResultValuesEqual(want.value, v.v)) {
       return Fail(Cat("expected ", V(want.value), " for ", v.labels.ToString(),
                                " but got ", V(v.v)));
     }
@@ -236,17 +238,11 @@ Status CompareVector(const EvalCommand& cmd, const Vector& vec) {
 
 }  // namespace
 
-bool AlmostEqual(double a, double b, double epsilon) {
+bool ResultValuesEqual(double a, double b) {
   // A stale marker equals only a stale marker (it is a NaN, but a special
   // one that results must keep).
   if (IsStaleNaN(a) || IsStaleNaN(b)) return IsStaleNaN(a) && IsStaleNaN(b);
-  if (std::isnan(a) && std::isnan(b)) return true;
-  if (a == b) return true;
-  const double min_normal = std::numeric_limits<double>::min();
-  const double abs_sum = std::fabs(a) + std::fabs(b);
-  const double diff = std::fabs(a - b);
-  if (a == 0 || b == 0 || abs_sum < min_normal) return diff < epsilon * min_normal;
-  return diff / std::min(abs_sum, std::numeric_limits<double>::max()) < epsilon;
+  return AlmostEqual(a, b, 1e-6);
 }
 
 Status AssertMatrixSorted(const Matrix& m) {
@@ -325,7 +321,7 @@ Status CompareResult(const EvalCommand& cmd, const QueryOutcome& outcome) {
         return Fail(Cat("expected vector or matrix result, but got ",
                                  ScalarString(outcome.scalar, outcome.t)));
       }
-      if (!AlmostEqual(cmd.expected_scalar, outcome.scalar)) {
+      if (!ResultValuesEqual(cmd.expected_scalar, outcome.scalar)) {
         return Fail(Cat("expected scalar ", V(cmd.expected_scalar), " but got ",
                                  V(outcome.scalar)));
       }

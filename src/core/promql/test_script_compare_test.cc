@@ -34,22 +34,22 @@ QueryOutcome MatrixOutcome(Matrix m) {
 const Labels kA1({{"__name__", "a"}, {"job", "1"}});
 const Labels kA2({{"__name__", "a"}, {"job", "2"}});
 
-TEST(ScriptCompareTest, AlmostEqual) {
-  EXPECT_TRUE(AlmostEqual(1, 1));
-  EXPECT_TRUE(AlmostEqual(1, 1 + 1e-7));
-  EXPECT_FALSE(AlmostEqual(1, 1 + 1e-5));
-  EXPECT_TRUE(AlmostEqual(1e10, 1e10 + 1));
-  EXPECT_FALSE(AlmostEqual(0, 1e-300));  // zero compares (almost) exactly
-  EXPECT_TRUE(AlmostEqual(0, 0));
-  EXPECT_TRUE(AlmostEqual(-0.0, 0.0));
-  EXPECT_TRUE(AlmostEqual(std::nan(""), std::nan("")));
-  EXPECT_FALSE(AlmostEqual(std::nan(""), 1));
+TEST(ScriptCompareTest, ResultValuesEqual) {
+  EXPECT_TRUE(ResultValuesEqual(1, 1));
+  EXPECT_TRUE(ResultValuesEqual(1, 1 + 1e-7));
+  EXPECT_FALSE(ResultValuesEqual(1, 1 + 1e-5));
+  EXPECT_TRUE(ResultValuesEqual(1e10, 1e10 + 1));
+  EXPECT_FALSE(ResultValuesEqual(0, 1e-300));  // zero compares (almost) exactly
+  EXPECT_TRUE(ResultValuesEqual(0, 0));
+  EXPECT_TRUE(ResultValuesEqual(-0.0, 0.0));
+  EXPECT_TRUE(ResultValuesEqual(std::nan(""), std::nan("")));
+  EXPECT_FALSE(ResultValuesEqual(std::nan(""), 1));
   const double inf = std::numeric_limits<double>::infinity();
-  EXPECT_TRUE(AlmostEqual(inf, inf));
-  EXPECT_FALSE(AlmostEqual(inf, -inf));
-  EXPECT_TRUE(AlmostEqual(StaleNaN(), StaleNaN()));
-  EXPECT_FALSE(AlmostEqual(StaleNaN(), std::nan("")));
-  EXPECT_FALSE(AlmostEqual(std::nan(""), StaleNaN()));
+  EXPECT_TRUE(ResultValuesEqual(inf, inf));
+  EXPECT_FALSE(ResultValuesEqual(inf, -inf));
+  EXPECT_TRUE(ResultValuesEqual(StaleNaN(), StaleNaN()));
+  EXPECT_FALSE(ResultValuesEqual(StaleNaN(), std::nan("")));
+  EXPECT_FALSE(ResultValuesEqual(std::nan(""), StaleNaN()));
 }
 
 TEST(ScriptCompareTest, VectorsMatchByLabelSetBothWays) {
