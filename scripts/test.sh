@@ -74,6 +74,16 @@ suite_unit() {
   ctest --test-dir build/release --output-on-failure --no-tests=error -j2
 }
 
+# Prometheus's PromQL test scripts against the engine (build/release/promqltest, built by the unit
+# suite's build). Cases listed in test/promqltest/known_failures.txt may fail; any other failure fails
+# the suite. The scripts are read from $TSDB_PROMQL_DIR (default ../shared/promql beside the checkout).
+promql_dir=${TSDB_PROMQL_DIR:-$(cd .. && pwd)/shared/promql}
+suite_promql() {
+  cmake -S . -B build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTSDB_WERROR="$werror" >/dev/null
+  cmake --build build/release -j2 --target promqltest
+  build/release/promqltest --known-failures test/promqltest/known_failures.txt "$promql_dir"
+}
+
 # Asserts stay on (no NDEBUG) at -O1, the usual optimisation for AddressSanitizer.
 suite_asan() {
   cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
@@ -149,6 +159,11 @@ trap stop_cluster EXIT
 # The suites, in order: one line each.
 suite setup bash scripts/setup.sh --no-demo
 suite unit suite_unit
+if [ -d "$promql_dir" ]; then
+  suite promql suite_promql
+else
+  skip promql "no PromQL test scripts at $promql_dir (set TSDB_PROMQL_DIR)"
+fi
 suite asan suite_asan
 suite regress suite_regress
 suite pgtap suite_pgtap

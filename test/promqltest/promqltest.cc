@@ -1,6 +1,6 @@
 // promqltest: runs Prometheus's promqltest scripts against the engine.
 //
-//   promqltest [--known-failures FILE] [--verbose] PATH...
+//   promqltest [--known-failures FILE] [--write-known-failures FILE] [--verbose] PATH...
 //
 // PATH is a .test file or a folder (its .test files, recursively). Prints a
 // line per file (passed, failed, skipped) and ends with "N passed, N
@@ -8,7 +8,8 @@
 // line, `#` comments; file relative to the folder given, or its name) may
 // fail; the exit status is non-zero only when another case fails, or a
 // script cannot be run. Listed cases that pass are reported so that the
-// list can shrink.
+// list can shrink. --write-known-failures writes the cases failing now in
+// that format, each with the start of its failure message as the comment.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -50,11 +51,14 @@ std::set<std::string> ReadKnownFailures(const fs::path& path) {
 int main(int argc, char** argv) {
   std::vector<std::pair<fs::path, fs::path>> files;  // (file, folder it was found in)
   fs::path known_path;
+  fs::path write_path;
   bool verbose = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--known-failures" && i + 1 < argc) {
       known_path = argv[++i];
+    } else if (arg == "--write-known-failures" && i + 1 < argc) {
+      write_path = argv[++i];
     } else if (arg == "--verbose") {
       verbose = true;
     } else if (fs::is_directory(arg)) {
@@ -78,6 +82,13 @@ int main(int argc, char** argv) {
   const std::set<std::string> known = known_path.empty() ? std::set<std::string>{}
                                                          : ReadKnownFailures(known_path);
   int passed = 0, failed = 0, skipped = 0, unexpected = 0, fixed = 0;
+  std::ofstream write_out;
+  if (!write_path.empty()) {
+    write_out.open(write_path);
+    write_out << "# PromQL test cases that do not pass yet: <file>:<line of the eval>  # why.\n"
+              << "# Written by: build/release/promqltest --write-known-failures "
+                 "test/promqltest/known_failures.txt ../shared/promql\n";
+  }
   bool broken = false;
   for (const auto& [file, root] : files) {
     const std::string name = fs::relative(file, root).generic_string();
@@ -98,6 +109,15 @@ int main(int argc, char** argv) {
       const std::string id = name + ":" + std::to_string(c.line);
       const bool listed = known.count(id) > 0;
       if (c.state == CaseResult::State::kFailed) {
+        if (write_out.is_open()) {
+          std::string why = c.message.substr(0, c.message.find('\n'));
+          // The query and line are in the id already.
+          const size_t at = why.find("(line ");
+          const size_t colon = at == std::string::npos ? at : why.find("): ", at);
+          if (colon != std::string::npos) why = why.substr(colon + 3);
+          if (why.size() > 110) why = why.substr(0, 110) + "...";
+          write_out << id << "  # " << why << "\n";
+        }
         if (!listed) ++unexpected;
         if (!listed || verbose) {
           std::cout << "  " << (listed ? "known failure " : "FAILED ") << id << ": " << c.expr
