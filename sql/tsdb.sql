@@ -296,3 +296,90 @@ SELECT s.table_name,
         HAVING count(*) > 0) AS heap_bytes
 FROM s JOIN hot USING (table_name) JOIN warm USING (table_name);
 GRANT SELECT ON tsdb.table_stats TO PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- The Prometheus data model (docs/promql.md). A series is a metric name and a
+-- label set; its labels are dictionary-encoded: prom_labels holds each
+-- distinct (name, value) pair once (__name__ included), a series is the
+-- sorted array of its pairs' ids, and its samples are rows of prom_samples
+-- (a tsdb table whose series key is series_id). PromQL's matchers select
+-- series here: a regular expression runs once per distinct value of its
+-- label, never per sample.
+--
+-- Privileges: the PromQL functions run as their caller and read these tables
+-- with the caller's rights, so GRANT/REVOKE and row-level security on them
+-- decide what a query can see. Nothing is granted to PUBLIC here.
+-- Sequences of their own (not identity columns) so that pg_dump carries
+-- their positions along with the rows (pg_extension_config_dump below).
+CREATE SEQUENCE tsdb.prom_labels_id_seq AS integer;
+CREATE SEQUENCE tsdb.prom_series_id_seq;
+CREATE TABLE tsdb.prom_labels (
+  id integer PRIMARY KEY DEFAULT nextval('tsdb.prom_labels_id_seq'),
+  name text NOT NULL,
+  value text NOT NULL,
+  UNIQUE (name, value)
+);
+CREATE TABLE tsdb.prom_series (
+  id bigint PRIMARY KEY DEFAULT nextval('tsdb.prom_series_id_seq'),
+  -- prom_labels ids of the series' labels, ascending.
+  label_ids integer[] NOT NULL UNIQUE,
+  -- The value of __name__, for listing and for RLS policies by metric.
+  metric_name text NOT NULL
+);
+CREATE INDEX prom_series_label_ids_idx ON tsdb.prom_series USING gin (label_ids);
+CREATE INDEX prom_series_metric_name_idx ON tsdb.prom_series (metric_name);
+CREATE TABLE tsdb.prom_samples (
+  series_id bigint NOT NULL,
+  time timestamptz NOT NULL,
+  value float8 NOT NULL
+) USING tsdb;
+SELECT tsdb.set_layout('tsdb.prom_samples', 'time', '{series_id}');
+ALTER SEQUENCE tsdb.prom_labels_id_seq OWNED BY tsdb.prom_labels.id;
+ALTER SEQUENCE tsdb.prom_series_id_seq OWNED BY tsdb.prom_series.id;
+SELECT pg_catalog.pg_extension_config_dump('tsdb.prom_labels', '');
+SELECT pg_catalog.pg_extension_config_dump('tsdb.prom_series', '');
+SELECT pg_catalog.pg_extension_config_dump('tsdb.prom_samples', '');
+SELECT pg_catalog.pg_extension_config_dump('tsdb.prom_labels_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('tsdb.prom_series_id_seq', '');
+
+-- Each series with its labels as one jsonb object.
+CREATE VIEW tsdb.prom_series_labels AS
+SELECT s.id, s.metric_name,
+       (SELECT pg_catalog.jsonb_object_agg(l.name, l.value ORDER BY l.name)
+        FROM tsdb.prom_labels l WHERE l.id = ANY (s.label_ids)) AS labels
+FROM tsdb.prom_series s;
+
+-- Samples with their labels: read it, or write to it with INSERT and COPY.
+-- A written row's labels (a jsonb object of strings with a non-empty
+-- "__name__") are resolved to a series id in bulk, the series created when
+-- new (src/pg/prom_write.cc).
+CREATE VIEW tsdb.metrics AS
+SELECT sl.labels, p.time, p.value
+FROM tsdb.prom_samples p JOIN tsdb.prom_series_labels sl ON sl.id = p.series_id;
+CREATE FUNCTION tsdb_internal.metrics_insert_row() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'tsdb_metrics_insert_row' LANGUAGE C;
+CREATE FUNCTION tsdb_internal.metrics_insert_flush() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'tsdb_metrics_insert_flush' LANGUAGE C;
+CREATE TRIGGER metrics_insert INSTEAD OF INSERT ON tsdb.metrics
+  FOR EACH ROW EXECUTE FUNCTION tsdb_internal.metrics_insert_row();
+CREATE TRIGGER metrics_insert_flush AFTER INSERT ON tsdb.metrics
+  FOR EACH STATEMENT EXECUTE FUNCTION tsdb_internal.metrics_insert_flush();
+
+-- PromQL (src/pg/promql_sql.cc). Instant queries at `at`, range queries at
+-- start_time, start_time + step, ... up to end_time. An instant vector gives
+-- a row per series at the evaluation time, a range vector a row per sample,
+-- a scalar one row with empty labels.
+CREATE FUNCTION tsdb.promql_query(query text, at timestamptz DEFAULT now())
+  RETURNS TABLE (labels jsonb, "time" timestamptz, value float8)
+  AS 'MODULE_PATHNAME', 'tsdb_promql_query' LANGUAGE C STRICT STABLE;
+CREATE FUNCTION tsdb.promql_query_range(query text, start_time timestamptz, end_time timestamptz,
+                                        step interval)
+  RETURNS TABLE (labels jsonb, "time" timestamptz, value float8)
+  AS 'MODULE_PATHNAME', 'tsdb_promql_query_range' LANGUAGE C STRICT STABLE;
+-- The parsed query as a tree: node, value type, and how each selector reads.
+CREATE FUNCTION tsdb.promql_explain(query text) RETURNS SETOF text
+  AS 'MODULE_PATHNAME', 'tsdb_promql_explain' LANGUAGE C STRICT STABLE;
+-- Loads promqltest `load` blocks (Prometheus's test script language) into
+-- the tables above; `clear` lines are refused. Returns the samples written.
+CREATE FUNCTION tsdb.promql_load(script text) RETURNS bigint
+  AS 'MODULE_PATHNAME', 'tsdb_promql_load' LANGUAGE C STRICT;

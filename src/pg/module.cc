@@ -9,6 +9,8 @@ void InitExecutorHook();    // executor_hook.cc
 void InitCustomScan();      // scan_node.cc
 void InitAggregatePushdown();  // agg_node.cc
 void InitKeyInSubquery();      // key_in_subquery.cc
+void InitPromql();             // promql_sql.cc
+void InitPromWrite();          // prom_write.cc
 }  // namespace tsdb::pg
 
 extern "C" {
@@ -24,6 +26,8 @@ void _PG_init(void) {
     tsdb::pg::InitCustomScan();
     tsdb::pg::InitAggregatePushdown();
     tsdb::pg::InitKeyInSubquery();
+    tsdb::pg::InitPromql();
+    tsdb::pg::InitPromWrite();
   });
 }
 }

@@ -1,0 +1,82 @@
+#include "pg/pg_series_source.h"
+
+#include <algorithm>
+
+#include "absl/container/flat_hash_map.h"
+#include "pg/prom_catalog.h"
+#include "pg/spi.h"
+
+namespace tsdb::pg {
+
+namespace {
+
+// The samples of the selected series in the time range. The custom scan
+// prunes blocks by series_id and time (src/pg/scan_node.cc).
+constexpr const char* kSelectSamples =
+    "SELECT series_id, time, value FROM tsdb.prom_samples "
+    "WHERE series_id = ANY ($1) AND time >= $2 AND time <= $3";
+constexpr long kFetchRows = 10000;
+
+}  // namespace
+
+Status PgSeriesSource::Select(const std::vector<promql::LabelMatcher>& matchers,
+                              int64_t min_time_ms, int64_t max_time_ms,
+                              std::vector<promql::Series>* out) {
+  std::vector<CatalogSeries> series = SelectSeries(matchers);
+  if (series.empty()) return Status();
+  std::vector<int64_t> ids;
+  absl::flat_hash_map<int64_t, size_t> index;
+  const size_t first = out->size();
+  for (CatalogSeries& s : series) {
+    index[s.id] = out->size() - first;
+    ids.push_back(s.id);
+    promql::Series ps;
+    ps.labels = std::move(s.labels);
+    out->push_back(std::move(ps));
+  }
+  Oid types[3] = {INT8ARRAYOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
+  Datum values[3] = {Int8Array(ids), TimestampTzGetDatum(MsToTimestamp(min_time_ms)),
+                     TimestampTzGetDatum(MsToTimestamp(max_time_ms))};
+  Portal portal = PgCall([&] {
+    return SPI_cursor_open_with_args(nullptr, kSelectSamples, 3, types, values, nullptr, true,
+                                     CURSOR_OPT_NO_SCROLL);
+  });
+  for (;;) {
+    PgCall([&] {
+      CHECK_FOR_INTERRUPTS();
+      SPI_cursor_fetch(portal, true, kFetchRows);
+    });
+    if (SPI_processed == 0) break;
+    for (uint64_t r = 0; r < SPI_processed; ++r) {
+      bool null;
+      const int64_t id = DatumGetInt64(SpiValue(r, 1, &null));
+      const TimestampTz t = DatumGetTimestampTz(SpiValue(r, 2, &null));
+      const double v = DatumGetFloat8(SpiValue(r, 3, &null));
+      auto it = index.find(id);
+      if (it == index.end()) continue;
+      (*out)[first + it->second].samples.push_back(promql::Sample{TimestampToMs(t), v});
+    }
+    PgCall([] { SPI_freetuptable(SPI_tuptable); });
+  }
+  PgCall([&] { SPI_cursor_close(portal); });
+  // Samples come block by block and hot rows after; order each series and
+  // keep one sample per timestamp.
+  size_t kept_series = first;
+  for (size_t i = first; i < out->size(); ++i) {
+    std::vector<promql::Sample>& samples = (*out)[i].samples;
+    std::stable_sort(samples.begin(), samples.end(),
+                     [](const promql::Sample& a, const promql::Sample& b) { return a.t < b.t; });
+    samples.erase(std::unique(samples.begin(), samples.end(),
+                              [](const promql::Sample& a, const promql::Sample& b) {
+                                return a.t == b.t;
+                              }),
+                  samples.end());
+    if (samples.empty()) continue;
+    if (kept_series != i) (*out)[kept_series] = std::move((*out)[i]);
+    ++kept_series;
+  }
+  out->resize(kept_series);
+  return Status();
+}
+
+}  // namespace tsdb::pg
