@@ -16,7 +16,7 @@ OBJS = $(PG_SOURCES:.cc=.o)
 DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
 # pg_regress inputs sql/<test>.sql, outputs expected/<test>.out; every such
 # file is listed here (scripts/test.sh checks).
-REGRESS = codecs codec_errors describe guard tam_basic tam_sql layout compress bulk_insert vacuum_full block_delete verify custom_scan time_bucket aggregate_pushdown
+REGRESS = codecs codec_errors describe guard tam_basic tam_sql layout compress bulk_insert vacuum_full block_delete verify custom_scan time_bucket aggregate_pushdown promql
 REGRESS_OPTS = --load-extension=tsdb
 # pg_isolation_regress specs/<test>.spec, outputs expected/<test>.out.
 ISOLATION = tam_concurrency compress_concurrency block_delete_concurrency copy_concurrency

@@ -74,14 +74,25 @@ suite_unit() {
   ctest --test-dir build/release --output-on-failure --no-tests=error -j2
 }
 
-# Prometheus's PromQL test scripts against the engine (build/release/promqltest, built by the unit
-# suite's build). Cases listed in test/promqltest/known_failures.txt may fail; any other failure fails
+# Prometheus's PromQL test scripts (build/release/promqltest): every script against the engine, then
+# the scripts of promql_sql_files through the extension's SQL functions in a fresh database of the test
+# cluster. Cases listed in test/promqltest/known_failures{,_sql}.txt may fail; any other failure fails
 # the suite. The scripts are read from $TSDB_PROMQL_DIR (default ../shared/promql beside the checkout).
 promql_dir=${TSDB_PROMQL_DIR:-$(cd .. && pwd)/shared/promql}
+promql_sql_files="literals selectors staleness collision operators aggregators fill-modifier
+  range_queries limit duration_expression name_label_dropping type_and_unit functions"
 suite_promql() {
   cmake -S . -B build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTSDB_WERROR="$werror" >/dev/null
   cmake --build build/release -j2 --target promqltest
   build/release/promqltest --known-failures test/promqltest/known_failures.txt "$promql_dir"
+  use_cluster
+  psql -X -q -v ON_ERROR_STOP=1 -d postgres -c 'DROP DATABASE IF EXISTS tsdb_promqltest' \
+    -c 'CREATE DATABASE tsdb_promqltest'
+  psql -X -q -v ON_ERROR_STOP=1 -d tsdb_promqltest -c 'CREATE EXTENSION tsdb'
+  local files=() f
+  for f in $promql_sql_files; do files+=("$promql_dir/$f.test"); done
+  build/release/promqltest --connection "dbname=tsdb_promqltest" \
+    --known-failures test/promqltest/known_failures_sql.txt "${files[@]}"
 }
 
 # Asserts stay on (no NDEBUG) at -O1, the usual optimisation for AddressSanitizer.

@@ -16,8 +16,9 @@
 namespace tsdb::pg {
 
 // The ids of these label sets, in order, creating labels and series that do
-// not exist yet. Ids are cached for the backend; the cache is dropped when a
-// transaction aborts (ids it created are gone then).
+// not exist yet. Ids are cached until the end of the transaction (a bulk
+// load resolves each label set once; between transactions, catalog rows
+// may have been deleted).
 std::vector<int64_t> ResolveSeries(const std::vector<promql::Labels>& label_sets);
 
 // Inserts samples (series id, ms since the epoch, value) into
@@ -35,7 +36,7 @@ struct CatalogSeries {
 // distinct value of its label in tsdb.prom_labels.
 std::vector<CatalogSeries> SelectSeries(const std::vector<promql::LabelMatcher>& matchers);
 
-// Forgets the cached ids (at transaction abort).
+// Forgets the cached ids (at transaction end).
 void ResetCatalogCache();
 
 }  // namespace tsdb::pg

@@ -66,7 +66,21 @@ void DropPending(int level) {
 }
 
 void OnXactEvent(XactEvent event, void*) {
-  if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT) DropPending(0);
+  switch (event) {
+    case XACT_EVENT_ABORT:
+    case XACT_EVENT_PARALLEL_ABORT:
+      DropPending(0);
+      break;
+    case XACT_EVENT_COMMIT:
+    case XACT_EVENT_PARALLEL_COMMIT:
+    case XACT_EVENT_PREPARE:
+      // Ids are cached for one transaction only: another session may
+      // delete catalog rows (retention, a cleanup) between transactions.
+      ResetCatalogCache();
+      break;
+    default:
+      break;
+  }
 }
 
 void OnSubXactEvent(SubXactEvent event, SubTransactionId, SubTransactionId, void*) {

@@ -1,6 +1,7 @@
 // promqltest: runs Prometheus's promqltest scripts against the engine.
 //
-//   promqltest [--known-failures FILE] [--write-known-failures FILE] [--verbose] PATH...
+//   promqltest [--known-failures FILE] [--write-known-failures FILE] [--verbose]
+//              [--connection CONNINFO] PATH...
 //
 // PATH is a .test file or a folder (its .test files, recursively). Prints a
 // line per file (passed, failed, skipped) and ends with "N passed, N
@@ -10,16 +11,23 @@
 // script cannot be run. Listed cases that pass are reported so that the
 // list can shrink. --write-known-failures writes the cases failing now in
 // that format, each with the start of its failure message as the comment.
+// With --connection, the scripts run through the SQL functions of the tsdb
+// extension in that database (libpq connection string) instead of the
+// in-process engine; the database's Prometheus tables are emptied first.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "tsdb/promql/test_runner.h"
+#ifdef TSDB_PROMQLTEST_SQL
+#include "sql_backend.h"
+#endif
 
 namespace fs = std::filesystem;
 using tsdb::promql::CaseResult;
@@ -53,12 +61,15 @@ int main(int argc, char** argv) {
   fs::path known_path;
   fs::path write_path;
   bool verbose = false;
+  std::string conninfo;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--known-failures" && i + 1 < argc) {
       known_path = argv[++i];
     } else if (arg == "--write-known-failures" && i + 1 < argc) {
       write_path = argv[++i];
+    } else if (arg == "--connection" && i + 1 < argc) {
+      conninfo = argv[++i];
     } else if (arg == "--verbose") {
       verbose = true;
     } else if (fs::is_directory(arg)) {
@@ -86,14 +97,29 @@ int main(int argc, char** argv) {
   if (!write_path.empty()) {
     write_out.open(write_path);
     write_out << "# PromQL test cases that do not pass yet: <file>:<line of the eval>  # why.\n"
-              << "# Written by: build/release/promqltest --write-known-failures "
-                 "test/promqltest/known_failures.txt ../shared/promql\n";
+              << "# Written by promqltest --write-known-failures with the arguments scripts/test.sh\n"
+              << "# gives it in the promql suite.\n";
   }
   bool broken = false;
   for (const auto& [file, root] : files) {
     const std::string name = fs::relative(file, root).generic_string();
-    tsdb::promql::EngineBackend backend;
-    tsdb::promql::FileResult r = tsdb::promql::RunScript(name, ReadFile(file), &backend);
+    std::unique_ptr<tsdb::promql::QueryBackend> backend;
+    if (conninfo.empty()) {
+      backend = std::make_unique<tsdb::promql::EngineBackend>();
+    } else {
+#ifdef TSDB_PROMQLTEST_SQL
+      auto sql = tsdb::promql::SqlBackend::Connect(conninfo);
+      if (!sql.ok()) {
+        std::cerr << "promqltest: " << sql.status().message() << "\n";
+        return 2;
+      }
+      backend = std::move(*sql);
+#else
+      std::cerr << "promqltest: built without libpq; --connection is not available\n";
+      return 2;
+#endif
+    }
+    tsdb::promql::FileResult r = tsdb::promql::RunScript(name, ReadFile(file), backend.get());
     const int p = r.Count(CaseResult::State::kPassed);
     const int f = r.Count(CaseResult::State::kFailed);
     const int s = r.Count(CaseResult::State::kSkipped);

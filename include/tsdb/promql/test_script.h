@@ -86,6 +86,9 @@ struct LoadCommand {
   std::vector<LoadSeries> series;
   // with_nhcb, or some value is a native histogram: unsupported.
   bool native_histograms = false;
+  // The block's lines (the load line first), as ParseTestScript reads them
+  // again: what a runner sends to tsdb.promql_load().
+  std::string text;
 };
 
 // The `expect` line kinds.

@@ -280,6 +280,7 @@ Result<LoadCommand> ParseLoad(const std::vector<std::string_view>& lines, size_t
     return LineError(line, "invalid load command. (load[_with_nhcb] <step:duration>)");
   }
   LoadCommand cmd;
+  const size_t first_line = *i;
   cmd.with_nhcb = with_nhcb == "with_nhcb";
   cmd.native_histograms = cmd.with_nhcb;
   Result<int64_t> gap = ParseTime(step);
@@ -328,6 +329,10 @@ Result<LoadCommand> ParseLoad(const std::vector<std::string_view>& lines, size_t
     SetSeries(&cmd, def_line, std::move(desc->labels), desc->values, starts, default_starts);
   }
   if (pending) return LineError(pending_line, "@st line has no following sample line");
+  for (size_t k = first_line; k <= *i; ++k) {
+    cmd.text.append(lines[k].data(), lines[k].size());
+    cmd.text.push_back('\n');
+  }
   return cmd;
 }
 
