@@ -8,7 +8,8 @@
 // fuzz_chunk_decode gets valid chunks of every codec and packing mode (the
 // data below is shaped so the encoder picks each one; the table printed at
 // the end shows what it picked), fuzz_block_decode gets valid blocks, and
-// fuzz_promql_lex gets PromQL queries (valid, and each ending in an error).
+// fuzz_promql_lex gets PromQL queries (valid, and each ending in an error),
+// fuzz_promql_parse whole expressions, fuzz_promql_script promqltest scripts.
 // fuzz_roundtrip gets generator inputs for every type and generator (the
 // input layout is described in fuzz_roundtrip.cc). Seeds are deterministic:
 // re-running the tool rewrites the same bytes. Exits 1 when a codec ends up
@@ -435,6 +436,39 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); ++i) {
     out.Add("query" + std::to_string(i), queries[i]);
   }
+
+  // Whole queries for the parser: every node kind, modifier and operator.
+  if (!out.Start("fuzz_promql_parse")) return 1;
+  const char* expressions[] = {
+      "sum by (job) (rate(http_requests_total{job=\"api\",code=~\"5..\"}[5m]))",
+      "histogram_quantile(0.9, sum without (instance) (rate(x_bucket[1h:5m] offset -5m @ start())))",
+      "a + on(b) group_left(c) d > bool 1e-3 and e or f unless g ^ 2 atan2 0x1F",
+      "topk(3, x) / ignoring(y) group_right count_values(\"v\", z) != -Inf",
+      "count_over_time(x[5m+1m]) + count_over_time(x[step()*2]) + x offset min_of(step(), 1s)",
+      "{__name__=~\"job:.*\", a!=`raw`, b!~'\\x41\\u00e9'} * -(2 ^ -x)",
+      "limitk(2, x) or limit_ratio(0.5, y) or quantile(0.5, z) or a + fill_left(1) fill_right(2) b",
+      "increase(x[1m] anchored) + rate(y[1m] smoothed) + x @ 100 offset 1h30m",
+      "label_replace(up, \"a\", \"$1\", \"b\", \"(.*)\") + vector(time()) - scalar(sum(x))",
+      "max_over_time(deriv(rate(x[1m])[5m:])[10m:30s]) and absent(nonexistent{job=\"x\"})",
+      "sum(x) by (a, \"b.c\") + sum without () (y)", "1 > bool 2", "((x))", "-1", "\"str\"",
+      "sum(x", "rate(x)", "x offset 1m offset 2m", "{}", "1 and 2", "x[5m][5m]",
+  };
+  for (size_t i = 0; i < sizeof(expressions) / sizeof(expressions[0]); ++i) {
+    out.Add("expr" + std::to_string(i), expressions[i]);
+  }
+
+  // promqltest scripts: loads of every value form, evals of both kinds.
+  if (!out.Start("fuzz_promql_script")) return 1;
+  out.Add("load", "load 5m\n  x{a=\"b\"} 0+10x3 _ 1 stale -1-1x2 _x2 Inf\n  {__name__=\"y\"} 1x2\n");
+  out.Add("eval_instant",
+          "load 1m\n  x 1 2 3\n\neval instant at 2m x\n  x 3\n\neval instant at 0 1 + 1\n  2\n");
+  out.Add("eval_range",
+          "load 1m\n  x 1 2 3\n\neval range from 0 to 2m step 1m x * 2\n  {} 2 4 6\n");
+  out.Add("expects",
+          "eval instant at 1m y\n  expect fail msg: some error\n  expect warn regex: a.*\n"
+          "\neval_ordered instant at 0 sort(x)\n  expect no_info\n\nclear\n");
+  out.Add("histograms", "load 5m\n  h {{schema:0 sum:1 count:2 buckets:[1 2]}}x2\n");
+  out.Add("start_timestamps", "load 10s\n  s@st _ 1ms -1s\n  s _ 10 20\n");
 
   bool all_codecs = true;
   for (uint8_t id = static_cast<uint8_t>(Codec::kAllNull);

@@ -41,6 +41,12 @@ std::string LineColumn(std::string_view query, uint32_t pos) {
 
 namespace {
 
+// The deepest tree accepted. Checking, printing and evaluating recurse once
+// per level, so an unbounded depth (`((((...` or `1+1+1+...`, which
+// nests to the left) would overflow the stack; Prometheus's Go stacks grow,
+// ours do not. Real queries nest a few dozen levels.
+constexpr int kMaxNesting = 500;
+
 // Binary operator precedence, 0 for tokens that are not binary operators.
 int Precedence(TokenKind kind) {
   switch (kind) {
@@ -249,7 +255,26 @@ class Parser {
   }
 
   // expr with binary operators of precedence >= min_precedence.
+  // Counts the recursion of the parse functions (every level of nesting
+  // passes through ParseExpression or ParseDurationExpression).
+  class NestingGuard {
+   public:
+    explicit NestingGuard(Parser* p) : p_(p) { ++p_->nesting_; }
+    ~NestingGuard() { --p_->nesting_; }
+    bool TooDeep() const { return p_->nesting_ > kMaxNesting; }
+
+   private:
+    Parser* p_;
+  };
+
+  ExprPtr NestingError() {
+    return Fail(RangeOf(Peek()), absl::StrFormat("expression nesting exceeds the limit of %d levels",
+                                                  kMaxNesting));
+  }
+
   ExprPtr ParseExpression(int min_precedence) {
+    NestingGuard guard(this);
+    if (guard.TooDeep()) return NestingError();
     ExprPtr lhs = ParseUnary();
     if (!lhs) return nullptr;
     for (;;) {
@@ -743,6 +768,8 @@ class Parser {
   // Within brackets: + - * / % ^ over numbers (seconds), durations,
   // step(), range(), min_of(a, b), max_of(a, b) and parentheses.
   ExprPtr ParseDurationExpression(int min_precedence) {
+    NestingGuard guard(this);
+    if (guard.TooDeep()) return NestingError();
     ExprPtr lhs = ParseDurationUnary();
     if (!lhs) return nullptr;
     for (;;) {
@@ -999,10 +1026,61 @@ class Parser {
   std::string_view input_;
   std::vector<Token> tokens_;
   size_t next_ = 0;
+  int nesting_ = 0;
   uint32_t last_closing_ = 0;
   bool failed_ = false;
   ParseError error_;
 };
+
+// The depth of a tree, without recursion (a left-deep chain of binary
+// operators is built by a loop, so the parser's guard does not see it).
+int TreeDepth(const Expr& root) {
+  std::vector<std::pair<const Expr*, int>> stack = {{&root, 1}};
+  int deepest = 0;
+  while (!stack.empty()) {
+    auto [e, depth] = stack.back();
+    stack.pop_back();
+    deepest = std::max(deepest, depth);
+    if (deepest > kMaxNesting) break;
+    auto push = [&, depth = depth](const ExprPtr& c) {
+      if (c) stack.emplace_back(c.get(), depth + 1);
+    };
+    switch (e->kind) {
+      case NodeKind::kMatrixSelector:
+        push(As<MatrixSelector>(*e).vector_selector);
+        push(As<MatrixSelector>(*e).range_expr);
+        break;
+      case NodeKind::kVectorSelector: push(As<VectorSelector>(*e).time.offset_expr); break;
+      case NodeKind::kSubquery: {
+        const auto& sq = As<SubqueryExpr>(*e);
+        push(sq.expr);
+        push(sq.range_expr);
+        push(sq.step_expr);
+        push(sq.time.offset_expr);
+        break;
+      }
+      case NodeKind::kCall:
+        for (const ExprPtr& a : As<Call>(*e).args) push(a);
+        break;
+      case NodeKind::kAggregate:
+        push(As<AggregateExpr>(*e).expr);
+        push(As<AggregateExpr>(*e).param);
+        break;
+      case NodeKind::kBinary:
+        push(As<BinaryExpr>(*e).lhs);
+        push(As<BinaryExpr>(*e).rhs);
+        break;
+      case NodeKind::kUnary: push(As<UnaryExpr>(*e).expr); break;
+      case NodeKind::kParen: push(As<ParenExpr>(*e).expr); break;
+      case NodeKind::kDuration:
+        push(As<DurationExpr>(*e).lhs);
+        push(As<DurationExpr>(*e).rhs);
+        break;
+      default: break;
+    }
+  }
+  return deepest;
+}
 
 Status ErrorStatus(std::string_view query, const ParseError& e) {
   return InvalidArgument("%s: parse error: %s", LineColumn(query, e.pos.start), e.message);
@@ -1016,6 +1094,10 @@ Result<ExprPtr> ParseExpr(std::string_view query, ParseError* error) {
   ParseError e;
   if (parser.failed()) {
     e = parser.error();
+  } else if (TreeDepth(*expr) > kMaxNesting) {
+    e = ParseError{expr->pos, absl::StrFormat("expression nesting exceeds the limit of %d levels",
+                                              kMaxNesting)};
+    expr = nullptr;
   } else if (!CheckAst(query, expr.get(), &e)) {
     expr = nullptr;
   }

@@ -235,6 +235,24 @@ TEST(ParserTest, SemanticErrors) {
   EXPECT_TRUE(ParseExpr("info(x, {a=~\".*\"})").ok());
 }
 
+TEST(ParserTest, NestingIsBounded) {
+  // Checking, printing and evaluating recurse per level: a limit keeps a
+  // hostile query from overflowing the stack.
+  auto nested = [](int n) { return std::string(n, '(') + "1" + std::string(n, ')'); };
+  EXPECT_TRUE(ParseExpr(nested(400)).ok());
+  Result<ExprPtr> deep = ParseExpr(nested(100000));
+  ASSERT_FALSE(deep.ok());
+  EXPECT_NE(deep.status().message().find("expression nesting exceeds the limit of 500 levels"),
+            std::string_view::npos);
+  // A chain of binary operators nests to the left without parser recursion.
+  std::string chain = "1";
+  for (int i = 0; i < 100000; ++i) chain += "+1";
+  EXPECT_FALSE(ParseExpr(chain).ok());
+  std::string negations(100000, '-');
+  EXPECT_FALSE(ParseExpr(negations + "1").ok());
+  EXPECT_FALSE(ParseExpr("x[" + nested(100000) + "]").ok());
+}
+
 TEST(ParserTest, StructuredErrorKeepsThePosition) {
   ParseError error;
   Result<ExprPtr> e = ParseExpr("foo +\n  )", &error);
