@@ -77,6 +77,9 @@ std::string GoFormatFloat(double v, char fmt);
 // fmt's.)
 std::string GoSprintFloat(double v);
 
+// fmt.Sprintf("%f", v): six decimals ("0.500000"), "+Inf", "-Inf", "NaN".
+std::string GoSprintfFixed(double v);
+
 }  // namespace tsdb::promql
 
 #endif  // TSDB_PROMQL_GO_STRCONV_H_

@@ -57,6 +57,13 @@ class LabelMatcher {
 // Whether `name` is a label name that needs no quotes ([a-zA-Z_][a-zA-Z0-9_]*).
 bool IsLegacyLabelName(std::string_view name);
 
+// Whether `name` may name a label: Prometheus 3.x accepts any non-empty
+// valid UTF-8 (its UTF-8 validation scheme).
+bool IsValidLabelName(std::string_view name);
+
+// Whether `text` is valid UTF-8 (no surrogates, no overlong forms).
+bool IsValidUtf8(std::string_view text);
+
 }  // namespace tsdb::promql
 
 #endif  // TSDB_PROMQL_MATCHER_H_

@@ -34,6 +34,8 @@ inline bool IsStaleNaN(double v) {
 }
 
 inline constexpr std::string_view kMetricName = "__name__";
+inline constexpr std::string_view kMetricType = "__type__";
+inline constexpr std::string_view kMetricUnit = "__unit__";
 
 struct Label {
   std::string name;
@@ -68,6 +70,9 @@ class Labels {
   void Set(std::string_view name, std::string_view value);
   void Remove(std::string_view name);
   Labels WithoutMetricName() const;
+  // Removes __name__ and the metadata labels that go with it (__type__,
+  // __unit__), as Prometheus 3.x does wherever it drops a metric name.
+  void DropMetricName();
 
   // Prometheus's labels.Compare: label by label, name then value, bytewise;
   // a label set that is a prefix of another sorts first.

@@ -1,6 +1,6 @@
 #include "tsdb/promql/annotation_texts.h"
 
-#include "tsdb/promql/go_format.h"
+#include "tsdb/promql/go_strconv.h"
 #include "tsdb/promql/lexer.h"
 
 namespace tsdb::promql {
@@ -15,12 +15,12 @@ std::string MaybeAddMetricName(std::string text, std::string_view metric_name) {
 }  // namespace
 
 std::string InvalidQuantileWarning(double q) {
-  return "quantile value should be between 0 and 1, got " + GoFormatG(q);
+  return "quantile value should be between 0 and 1, got " + GoSprintFloat(q);
 }
 
 std::string InvalidRatioWarning(double ratio, double capped_to) {
-  return "ratio value should be between -1 and 1, got " + GoFormatG(ratio) + ", capping to " +
-         GoFormatG(capped_to);
+  return "ratio value should be between -1 and 1, got " + GoSprintFloat(ratio) + ", capping to " +
+         GoSprintFloat(capped_to);
 }
 
 std::string BadBucketLabelWarning(std::string_view metric_name, std::string_view le) {

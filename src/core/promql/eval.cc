@@ -22,7 +22,7 @@ void DropMetricName(StepSeries* s, bool delayed) {
   if (delayed) {
     s->drop_name = true;
   } else {
-    s->labels.Remove(kMetricName);
+    s->labels.DropMetricName();
   }
 }
 
@@ -319,7 +319,7 @@ namespace {
 Status FinishSeries(std::vector<StepSeries>* series, bool delayed) {
   if (delayed) {
     for (StepSeries& s : *series) {
-      if (s.drop_name) s.labels.Remove(kMetricName);
+      if (s.drop_name) s.labels.DropMetricName();
     }
   }
   return MergeSameLabels(series);
@@ -348,7 +348,7 @@ Result<QueryResult> EvalInstant(const Expr& expr, int64_t time_ms, SeriesSource*
     case ValueType::kMatrix: {
       if (options.delayed_name_removal) {
         for (StepSeries& s : v.series) {
-          if (s.drop_name) s.labels.Remove(kMetricName);
+          if (s.drop_name) s.labels.DropMetricName();
         }
       }
       for (StepSeries& s : v.series) {

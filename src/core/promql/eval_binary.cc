@@ -2,6 +2,7 @@
 // vector-vector (step by step, with each series' match key computed once),
 // as Prometheus's VectorBinop/VectorAnd/VectorOr/VectorUnless.
 #include <cmath>
+#include <limits>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -254,7 +255,7 @@ Labels ResultLabels(const Labels& lhs, const Labels& rhs, const BinaryExpr& e,
     if (delayed) {
       *drop_name = true;
     } else {
-      out.Remove(kMetricName);
+      out.DropMetricName();
     }
   }
   if (m.card == Cardinality::kOneToOne) {
@@ -291,7 +292,7 @@ Result<Value> VectorVector(const BinaryExpr& e, Value lhs, Value rhs, const Step
   OutputSeries output;
   // (many, one) series pair -> output series.
   absl::flat_hash_map<std::pair<size_t, size_t>, size_t> pair_output;
-  const bool comparison = IsComparisonOperator(e.op);
+  constexpr size_t kNone = std::numeric_limits<size_t>::max();
   for (size_t i = 0; i < range.Count(); ++i) {
     const int64_t t = range.Time(i);
     many_cursor.At(t, &many_points);
@@ -305,28 +306,32 @@ Result<Value> VectorVector(const BinaryExpr& e, Value lhs, Value rhs, const Step
       }
     }
     absl::flat_hash_set<Labels, LabelsHash> matched_keys;
-    for (const auto& [idx, v] : many_points) {
-      auto match = one_by_key.find(many_keys[idx]);
-      if (match == one_by_key.end()) continue;
-      if (m.card == Cardinality::kOneToOne && !matched_keys.insert(many_keys[idx]).second) {
-        return InvalidArgument(
-            "multiple matches for labels: many-to-one matching must be explicit "
-            "(group_left/group_right)");
-      }
-      const size_t one_idx = match->second.first;
-      double l = v, r = match->second.second;
+    // One-side keys some many-side series matched (for fill_left).
+    absl::flat_hash_set<size_t> matched_one;
+    // Computes one result element; `many_idx` or `one_idx` is kNone for a
+    // side filled in by a fill modifier.
+    auto emit = [&](size_t many_idx, double many_value, size_t one_idx,
+                    double one_value) -> Status {
+      double l = many_value, r = one_value;
       if (swapped) std::swap(l, r);
       auto [value, keep] = ApplyOperator(e.op, l, r);
       if (e.return_bool) {
         value = keep ? 1 : 0;
         keep = true;
       }
-      if (!keep) continue;
-      auto [pit, inserted] = pair_output.try_emplace(std::make_pair(idx, one_idx), 0);
+      if (!keep) return Status();
+      auto [pit, inserted] = pair_output.try_emplace(std::make_pair(many_idx, one_idx), 0);
       if (inserted) {
         bool drop_name = false;
-        Labels labels = ResultLabels(many.series[idx].labels, one.series[one_idx].labels, e,
-                                     &drop_name, delayed);
+        Labels labels;
+        if (many_idx == kNone) {
+          // Only the one side exists: the match group's labels.
+          labels = one_keys[one_idx];
+        } else {
+          labels = ResultLabels(many.series[many_idx].labels,
+                                one_idx == kNone ? Labels() : one.series[one_idx].labels, e,
+                                &drop_name, delayed);
+        }
         pit->second = output.IndexOf(std::move(labels), drop_name);
       }
       if (!output.Add(pit->second, t, value)) {
@@ -336,8 +341,27 @@ Result<Value> VectorVector(const BinaryExpr& e, Value lhs, Value rhs, const Step
         }
         return InvalidArgument("vector cannot contain metrics with the same labelset");
       }
+      return Status();
+    };
+    for (const auto& [idx, v] : many_points) {
+      auto match = one_by_key.find(many_keys[idx]);
+      if (match == one_by_key.end()) {
+        if (m.fill_rhs) TSDB_RETURN_IF_ERROR(emit(idx, v, kNone, *m.fill_rhs));
+        continue;
+      }
+      if (m.card == Cardinality::kOneToOne && !matched_keys.insert(many_keys[idx]).second) {
+        return InvalidArgument(
+            "multiple matches for labels: many-to-one matching must be explicit "
+            "(group_left/group_right)");
+      }
+      matched_one.insert(match->second.first);
+      TSDB_RETURN_IF_ERROR(emit(idx, v, match->second.first, match->second.second));
     }
-    (void)comparison;
+    if (m.fill_lhs) {
+      for (const auto& [idx, v] : one_points) {
+        if (!matched_one.contains(idx)) TSDB_RETURN_IF_ERROR(emit(kNone, *m.fill_lhs, idx, v));
+      }
+    }
   }
   Value out;
   out.type = ValueType::kVector;

@@ -9,6 +9,7 @@
 #include <charconv>
 #include <clocale>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 
@@ -594,5 +595,15 @@ std::string GoFormatFloat(double v, char fmt) {
 }
 
 std::string GoSprintFloat(double v) { return GoFormatFloat(v, 'g'); }
+
+std::string GoSprintfFixed(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  // glibc's printf rounds the exact binary value half-to-even, as Go's
+  // strconv does.
+  char buf[400];
+  std::snprintf(buf, sizeof buf, "%.6f", v);
+  return buf;
+}
 
 }  // namespace tsdb::promql

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <limits>
 
-#include "tsdb/promql/go_format.h"
+#include "tsdb/promql/go_strconv.h"
 #include "tsdb/promql/kahan.h"
 
 namespace tsdb::promql {
@@ -63,11 +63,11 @@ Result<std::optional<double>> DoubleExponentialSmoothing(absl::Span<const Sample
   // Written as Prometheus writes them, so that NaN passes.
   if (smoothing_factor <= 0 || smoothing_factor >= 1) {
     return InvalidArgument("invalid smoothing factor. Expected: 0 < sf < 1, got: %s",
-                           GoFormatF(smoothing_factor));
+                           GoSprintfFixed(smoothing_factor));
   }
   if (trend_factor <= 0 || trend_factor >= 1) {
     return InvalidArgument("invalid trend factor. Expected: 0 < tf < 1, got: %s",
-                           GoFormatF(trend_factor));
+                           GoSprintfFixed(trend_factor));
   }
   if (samples.size() < 2) return std::optional<double>();
 

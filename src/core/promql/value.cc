@@ -60,6 +60,12 @@ Labels Labels::WithoutMetricName() const {
   return out;
 }
 
+void Labels::DropMetricName() {
+  Remove(kMetricName);
+  Remove(kMetricType);
+  Remove(kMetricUnit);
+}
+
 int Labels::Compare(const Labels& a, const Labels& b) {
   const size_t n = std::min(a.size(), b.size());
   for (size_t i = 0; i < n; ++i) {

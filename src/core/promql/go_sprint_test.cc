@@ -1,4 +1,4 @@
-#include "tsdb/promql/go_format.h"
+#include "tsdb/promql/go_strconv.h"
 
 #include <cmath>
 #include <limits>
@@ -12,34 +12,34 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-TEST(GoFormatTest, PercentG) {
-  EXPECT_EQ(GoFormatG(0), "0");
-  EXPECT_EQ(GoFormatG(-0.0), "-0");
-  EXPECT_EQ(GoFormatG(1), "1");
-  EXPECT_EQ(GoFormatG(1.01), "1.01");
-  EXPECT_EQ(GoFormatG(-0.1), "-0.1");
-  EXPECT_EQ(GoFormatG(0.0001), "0.0001");
-  EXPECT_EQ(GoFormatG(0.00001), "1e-05");
-  EXPECT_EQ(GoFormatG(123456), "123456");
-  EXPECT_EQ(GoFormatG(1e6), "1e+06");
-  EXPECT_EQ(GoFormatG(1234567), "1.234567e+06");
-  EXPECT_EQ(GoFormatG(1e100), "1e+100");
-  EXPECT_EQ(GoFormatG(1.5e-300), "1.5e-300");
-  EXPECT_EQ(GoFormatG(0.1 + 0.2), "0.30000000000000004");
-  EXPECT_EQ(GoFormatG(100), "100");
-  EXPECT_EQ(GoFormatG(kInf), "+Inf");
-  EXPECT_EQ(GoFormatG(-kInf), "-Inf");
-  EXPECT_EQ(GoFormatG(std::nan("")), "NaN");
+TEST(GoSprintTest, PercentG) {
+  EXPECT_EQ(GoSprintFloat(0), "0");
+  EXPECT_EQ(GoSprintFloat(-0.0), "-0");
+  EXPECT_EQ(GoSprintFloat(1), "1");
+  EXPECT_EQ(GoSprintFloat(1.01), "1.01");
+  EXPECT_EQ(GoSprintFloat(-0.1), "-0.1");
+  EXPECT_EQ(GoSprintFloat(0.0001), "0.0001");
+  EXPECT_EQ(GoSprintFloat(0.00001), "1e-05");
+  EXPECT_EQ(GoSprintFloat(123456), "123456");
+  EXPECT_EQ(GoSprintFloat(1e6), "1e+06");
+  EXPECT_EQ(GoSprintFloat(1234567), "1.234567e+06");
+  EXPECT_EQ(GoSprintFloat(1e100), "1e+100");
+  EXPECT_EQ(GoSprintFloat(1.5e-300), "1.5e-300");
+  EXPECT_EQ(GoSprintFloat(0.1 + 0.2), "0.30000000000000004");
+  EXPECT_EQ(GoSprintFloat(100), "100");
+  EXPECT_EQ(GoSprintFloat(kInf), "+Inf");
+  EXPECT_EQ(GoSprintFloat(-kInf), "-Inf");
+  EXPECT_EQ(GoSprintFloat(std::nan("")), "NaN");
 }
 
-TEST(GoFormatTest, PercentF) {
-  EXPECT_EQ(GoFormatF(1), "1.000000");
-  EXPECT_EQ(GoFormatF(-0.25), "-0.250000");
-  EXPECT_EQ(GoFormatF(0.1234565), "0.123456");  // 0.12345649999... below the tie
-  EXPECT_EQ(GoFormatF(1e20), "100000000000000000000.000000");
-  EXPECT_EQ(GoFormatF(kInf), "+Inf");
-  EXPECT_EQ(GoFormatF(-kInf), "-Inf");
-  EXPECT_EQ(GoFormatF(std::nan("")), "NaN");
+TEST(GoSprintTest, PercentF) {
+  EXPECT_EQ(GoSprintfFixed(1), "1.000000");
+  EXPECT_EQ(GoSprintfFixed(-0.25), "-0.250000");
+  EXPECT_EQ(GoSprintfFixed(0.1234565), "0.123456");  // 0.12345649999... below the tie
+  EXPECT_EQ(GoSprintfFixed(1e20), "100000000000000000000.000000");
+  EXPECT_EQ(GoSprintfFixed(kInf), "+Inf");
+  EXPECT_EQ(GoSprintfFixed(-kInf), "-Inf");
+  EXPECT_EQ(GoSprintfFixed(std::nan("")), "NaN");
 }
 
 TEST(AnnotationTextsTest, AsPrometheusPrintsThem) {
