@@ -55,45 +55,6 @@ Labels AbsentLabels(const Expr& arg) {
   return Labels(std::move(out));
 }
 
-bool IsValidLabelName(std::string_view name) {
-  if (name.empty()) return false;
-  // UTF-8 validity, as Go's utf8.ValidString: no stray continuation bytes,
-  // no overlong forms, no surrogates, nothing above U+10FFFF.
-  size_t i = 0;
-  while (i < name.size()) {
-    const unsigned char c = static_cast<unsigned char>(name[i]);
-    size_t len;
-    uint32_t cp;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > name.size()) return false;
-    for (size_t k = 1; k < len; ++k) {
-      const unsigned char cc = static_cast<unsigned char>(name[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
-
 Status DropNamesAndMerge(Evaluator* ev, std::vector<StepSeries>* series) {
   const bool delayed = ev->options().delayed_name_removal;
   for (StepSeries& s : *series) DropMetricName(&s, delayed);

@@ -17,6 +17,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "promql/evaluator.h"
+#include "tsdb/promql/matcher.h"
 
 namespace tsdb::promql {
 
@@ -48,9 +49,6 @@ std::string StringArg(const Expr& e);
 // matched more than once or by another kind of matcher; none for other
 // arguments.
 Labels AbsentLabels(const Expr& arg);
-
-// model.UTF8Validation.IsValidLabelName: non-empty and valid UTF-8.
-bool IsValidLabelName(std::string_view name);
 
 // Drops the metric name from every series of a function's result, as
 // Prometheus's functions do: immediately (merging series that end up equal,
