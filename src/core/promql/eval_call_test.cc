@@ -415,3 +415,48 @@ TEST_F(CallTest, InterruptStopsRangeFunctions) {
 
 }  // namespace
 }  // namespace tsdb::promql
+
+namespace tsdb::promql {
+namespace {
+
+TEST_F(CallTest, AnchoredAndSmoothedIncrease) {
+  // extended_vectors.test: metric 1+1x4 9+1x4 at 15s.
+  std::vector<double> v = Series(1, 1, 4);
+  for (double x : Series(9, 1, 4)) v.push_back(x);
+  Load(L({{"__name__", "metric"}}), 15 * kSecond, v);
+  EXPECT_EQ(Eval("increase(metric[1m] anchored)", 5 * kSecond), (Strings{"{} 0"}));
+  EXPECT_EQ(Eval("increase(metric[1m] anchored)", 20 * kSecond), (Strings{"{} 1"}));
+  EXPECT_EQ(Eval("increase(metric[1m] anchored)", 80 * kSecond), (Strings{"{} 7"}));
+  EXPECT_EQ(Eval("increase(metric[1m] smoothed)", 5 * kSecond), (Strings{"{} 0.333333"}));
+  source_.Clear();
+  Load(L({{"__name__", "metric"}}), 10 * kSecond, {NAN, 5, 6, 7, 8, 9});
+  // Data only after the window: nothing.
+  EXPECT_EQ(Eval("rate(metric[5s] smoothed)", 5 * kSecond), Strings{});
+  EXPECT_EQ(Eval("increase(metric[10s] smoothed)", 15 * kSecond), (Strings{"{} 0.5"}));
+}
+
+TEST_F(CallTest, InfoAddsDataLabelsOfTargetInfo) {
+  // info.test.
+  Load(L({{"__name__", "metric"}, {"instance", "a"}, {"job", "1"}, {"label", "value"}}),
+       5 * kMinute, {0, 1, 2});
+  Load(L({{"__name__", "target_info"}, {"instance", "a"}, {"job", "1"}, {"data", "info"},
+          {"another_data", "another info"}}),
+       5 * kMinute, {1, 1, 1});
+  Load(L({{"__name__", "build_info"}, {"instance", "a"}, {"job", "1"}, {"build_data", "build"}}),
+       5 * kMinute, {1, 1, 1});
+  EXPECT_EQ(Eval("info(metric, {data=~\".+\"})", 10 * kMinute),
+            (Strings{"{__name__=\"metric\", data=\"info\", instance=\"a\", job=\"1\", "
+                     "label=\"value\"} 2"}));
+  EXPECT_EQ(Eval("info(metric)", 10 * kMinute),
+            (Strings{"{__name__=\"metric\", another_data=\"another info\", data=\"info\", "
+                     "instance=\"a\", job=\"1\", label=\"value\"} 2"}));
+  EXPECT_EQ(Eval("info(metric, {non_existent=~\".+\"})", 10 * kMinute), Strings{});
+  EXPECT_EQ(Eval("info(metric, {__name__=\"build_info\"})", 10 * kMinute),
+            (Strings{"{__name__=\"metric\", build_data=\"build\", instance=\"a\", job=\"1\", "
+                     "label=\"value\"} 2"}));
+  EXPECT_EQ(Eval("info(build_info, {__name__=~\".+_info\"})", 10 * kMinute),
+            (Strings{"{__name__=\"build_info\", build_data=\"build\", instance=\"a\", job=\"1\"} 1"}));
+}
+
+}  // namespace
+}  // namespace tsdb::promql

@@ -7,6 +7,7 @@
 // since the window (ref - range, ref] of step t only moves forward with t;
 // every window is handed to a kernel as a span of the series' own points.
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -130,6 +131,93 @@ Result<std::optional<double>> ApplyRangeFn(RangeFn fn, absl::Span<const Sample> 
   return std::optional<double>();
 }
 
+
+// Go's time.Duration.Seconds() of whole milliseconds (as rate.cc divides).
+double DurationSeconds(int64_t ms) {
+  return static_cast<double>(ms / 1000) + static_cast<double>((ms % 1000) * 1000000) / 1e9;
+}
+
+// The first sample a window anchored at `range_start` starts from: the last
+// one at or before the start (looked back for), else the first.
+size_t AnchoredFirst(absl::Span<const Sample> f, int64_t range_start) {
+  // sort.Search over [0, n-1): the first index with T > range_start.
+  size_t i = 0;
+  while (i + 1 < f.size() && f[i].t <= range_start) ++i;
+  return i > 0 ? i - 1 : 0;
+}
+
+// Linear interpolation at t between two samples; a counter that dropped
+// restarts from 0.
+double Interpolate(const Sample& p1, const Sample& p2, int64_t t, bool is_counter) {
+  double y1 = p1.v;
+  const double y2 = p2.v;
+  if (is_counter && y2 < y1) y1 = 0;
+  return y1 + (y2 - y1) * static_cast<double>(t - p1.t) / static_cast<double>(p2.t - p1.t);
+}
+
+// Prometheus's extendedRate: rate, increase and delta of an `anchored` or
+// `smoothed` range selector. `f` holds the samples from a lookback before
+// the window (and, smoothed, up to a lookback after it). Anchored: from
+// the last sample at or before the window start to the last one in it,
+// without extrapolation. Smoothed: the values at the window's edges,
+// interpolated between the samples around them.
+std::optional<double> ExtendedRate(absl::Span<const Sample> f, int64_t range_start,
+                                   int64_t range_end, bool smoothed, bool is_counter,
+                                   bool is_rate) {
+  if (f.empty()) return std::nullopt;
+  size_t last = f.size() - 1;
+  size_t first = AnchoredFirst(f, range_start);
+  if (smoothed) {
+    size_t i = 0;
+    while (i < last && f[i].t < range_end) ++i;
+    last = i;
+  }
+  // Data only before the window, or (smoothed) only after it.
+  if (f[last].t <= range_start || f[first].t > range_end) return std::nullopt;
+  const double left = smoothed && f[first].t < range_start
+                          ? Interpolate(f[first], f[first + 1], range_start, is_counter)
+                          : f[first].v;
+  const double right = smoothed && last > 0 && f[last].t > range_end
+                           ? Interpolate(f[last - 1], f[last], range_end, is_counter)
+                           : f[last].v;
+  double result = right - left;
+  if (is_counter) {
+    // Resets strictly inside the window; the edges are handled above.
+    size_t lo = first, hi = last + 1;
+    if (f[first].t <= range_start) ++lo;
+    if (f[last].t >= range_end) --hi;
+    double correction = 0;
+    double prev = left;
+    for (size_t i = lo; i < hi; ++i) {
+      if (f[i].v < prev) correction += prev;
+      prev = f[i].v;
+    }
+    if (right < prev) correction += prev;
+    result += correction;
+  }
+  if (is_rate) result /= DurationSeconds(range_end - range_start);
+  return result;
+}
+
+// The functions an anchored or smoothed selector allows, over its widened
+// window.
+std::optional<double> ExtendedWindow(RangeFn fn, absl::Span<const Sample> f, int64_t range_start,
+                                     int64_t range_end, bool smoothed) {
+  switch (fn) {
+    case RangeFn::kRate: return ExtendedRate(f, range_start, range_end, smoothed, true, true);
+    case RangeFn::kIncrease: return ExtendedRate(f, range_start, range_end, smoothed, true, false);
+    case RangeFn::kDelta: return ExtendedRate(f, range_start, range_end, smoothed, false, false);
+    case RangeFn::kResets:
+    case RangeFn::kChanges: {
+      // Anchored only: counted from the sample the window is anchored at.
+      if (f.back().t <= range_start) return std::nullopt;
+      absl::Span<const Sample> from = f.subspan(AnchoredFirst(f, range_start));
+      return fn == RangeFn::kResets ? Resets(from) : Changes(from);
+    }
+    default: return std::nullopt;
+  }
+}
+
 }  // namespace
 
 Result<Value> EvalRangeFunction(Evaluator* ev, const Call& e, const StepRange& range) {
@@ -157,6 +245,8 @@ Result<Value> EvalRangeFunction(Evaluator* ev, const Call& e, const StepRange& r
     ++slot;
   }
 
+  bool anchored = false;
+  bool smoothed = false;
   if (matrix_arg.kind == NodeKind::kMatrixSelector) {
     const auto& vs = As<VectorSelector>(*As<MatrixSelector>(matrix_arg).vector_selector);
     if (vs.anchored && !AnchoredSafe(fn)) {
@@ -167,13 +257,38 @@ Result<Value> EvalRangeFunction(Evaluator* ev, const Call& e, const StepRange& r
       return InvalidArgument("smoothed modifier can only be used with: %s - not with %s",
                              kSmoothedSafe, std::string(name));
     }
-    if (vs.anchored || vs.smoothed) {
-      return Unsupported("the %s modifier is not supported yet",
-                         vs.anchored ? "anchored" : "smoothed");
-    }
+    anchored = vs.anchored;
+    smoothed = vs.smoothed;
   }
 
-  TSDB_ASSIGN_OR_RETURN(RangeInput in, ev->EvalRangeInput(matrix_arg, range));
+  // An anchored window also reads a lookback before its start; a smoothed
+  // one a lookback after its end too. Both are read through a selector
+  // widened to match: its range grown by the lookback (twice, smoothed) and,
+  // smoothed, its offset shrunk by one, so that its windows end a lookback
+  // later.
+  const int64_t lookback = ev->options().lookback_delta_ms;
+  RangeInput in;
+  if (anchored || smoothed) {
+    const auto& ms = As<MatrixSelector>(matrix_arg);
+    const auto& vs = As<VectorSelector>(*ms.vector_selector);
+    TSDB_ASSIGN_OR_RETURN(const int64_t range_ms, ev->ResolveDuration(ms.range_ms, ms.range_expr));
+    TSDB_ASSIGN_OR_RETURN(const int64_t offset_ms, ev->OffsetOf(vs.time));
+    MatrixSelector wide;
+    auto wide_vs = std::make_unique<VectorSelector>();
+    wide_vs->name = vs.name;
+    wide_vs->matchers = vs.matchers;
+    wide_vs->time.at_ms = vs.time.at_ms;
+    wide_vs->time.at_anchor = vs.time.at_anchor;
+    wide_vs->time.original_offset_ms = smoothed ? offset_ms - lookback : offset_ms;
+    wide.range_ms = range_ms + (smoothed ? 2 : 1) * lookback;
+    wide.vector_selector = std::move(wide_vs);
+    TSDB_ASSIGN_OR_RETURN(in, ev->EvalRangeInput(wide, range));
+    // Back to the window the function reads.
+    in.range_ms = range_ms;
+    in.offset_ms = offset_ms;
+  } else {
+    TSDB_ASSIGN_OR_RETURN(in, ev->EvalRangeInput(matrix_arg, range));
+  }
   const bool delayed = ev->options().delayed_name_removal;
   // last_over_time and first_over_time act like an offset: they keep the
   // name (still dropping it if the series' own expression did).
@@ -200,12 +315,21 @@ Result<Value> EvalRangeFunction(Evaluator* ev, const Call& e, const StepRange& r
       const int64_t t = range.Time(i);
       const int64_t ref = in.RefTime(t);
       const int64_t start = ref - in.range_ms;
-      while (hi < points.size() && points[hi].t <= ref) ++hi;
-      while (lo < points.size() && points[lo].t <= start) ++lo;
+      // What the function reads: the window, widened for anchored and
+      // smoothed selectors.
+      const int64_t read_from = anchored || smoothed ? start - lookback : start;
+      const int64_t read_to = smoothed ? ref + lookback : ref;
+      while (hi < points.size() && points[hi].t <= read_to) ++hi;
+      while (lo < points.size() && points[lo].t <= read_from) ++lo;
       if (lo >= hi) continue;
       absl::Span<const Sample> window(points.data() + lo, hi - lo);
-      TSDB_ASSIGN_OR_RETURN(std::optional<double> v,
-                            ApplyRangeFn(fn, window, RangeWindow{start, ref}, t, args, i, &annos));
+      std::optional<double> v;
+      if (anchored || smoothed) {
+        v = ExtendedWindow(fn, window, start, ref, smoothed);
+      } else {
+        TSDB_ASSIGN_OR_RETURN(v, ApplyRangeFn(fn, window, RangeWindow{start, ref}, t, args, i,
+                                              &annos));
+      }
       if (!v) continue;
       if (fn == RangeFn::kAbsentOverTime) {
         present[i] = true;
