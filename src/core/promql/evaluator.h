@@ -73,6 +73,11 @@ class Evaluator {
   Result<Value> Eval(const Expr& e, const StepRange& range);
   Annotations& annotations() { return annotations_; }
   const EngineOptions& options() const { return options_; }
+  // The query's own range: start() and end(), step() (0 for an instant
+  // query) and range() read these.
+  int64_t query_start() const { return query_start_; }
+  int64_t query_end() const { return query_end_; }
+  int64_t query_step() const { return query_step_; }
 
   // Evaluates a matrix selector or subquery argument.
   Result<RangeInput> EvalRangeInput(const Expr& e, const StepRange& range);
