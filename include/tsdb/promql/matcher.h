@@ -64,6 +64,10 @@ bool IsValidLabelName(std::string_view name);
 // Whether `text` is valid UTF-8 (no surrogates, no overlong forms).
 bool IsValidUtf8(std::string_view text);
 
+// `text` with every byte that is not part of valid UTF-8 replaced by U+FFFD,
+// which is how Go's regexp sees such bytes (RE2 would match none of them).
+std::string ToValidUtf8(std::string_view text);
+
 }  // namespace tsdb::promql
 
 #endif  // TSDB_PROMQL_MATCHER_H_

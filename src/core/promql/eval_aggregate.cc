@@ -259,7 +259,12 @@ Result<Value> Evaluator::EvalAggregate(const AggregateExpr& e, const StepRange& 
     TSDB_RETURN_IF_ERROR(CheckInterrupt());
     const int64_t t = range.Time(s);
     for (Accumulator& a : acc) a = Accumulator();
-    walker.At(t, [&](size_t i, double v) { AddTo(e.op, &acc[group_of[i]], v); });
+    walker.At(t, [&](size_t i, double v) {
+      AddTo(e.op, &acc[group_of[i]], v);
+      // Delayed name removal: a group drops its name if one of its series
+      // does (`sum by (__name__) (rate(x[5m]))` ends without a name).
+      if (input.series[i].drop_name) result[group_of[i]].drop_name = true;
+    });
     const double q = e.op == TokenKind::kQuantile ? param.scalars[s] : 0;
     bool any = false;
     for (size_t g = 0; g < groups; ++g) {

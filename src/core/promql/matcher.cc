@@ -79,36 +79,59 @@ bool IsLegacyLabelName(std::string_view name) {
   return true;
 }
 
+namespace {
+
+// The length of the valid UTF-8 sequence at text[i], or 0.
+size_t ValidSequenceAt(std::string_view text, size_t i) {
+  const unsigned char c = static_cast<unsigned char>(text[i]);
+  if (c < 0x80) return 1;
+  size_t width;
+  uint32_t min;
+  uint32_t rune;
+  if (c >= 0xC2 && c <= 0xDF) {
+    width = 2, min = 0x80, rune = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    width = 3, min = 0x800, rune = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    width = 4, min = 0x10000, rune = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + width > text.size()) return 0;
+  for (size_t k = 1; k < width; ++k) {
+    const unsigned char cc = static_cast<unsigned char>(text[i + k]);
+    if ((cc & 0xC0) != 0x80) return 0;
+    rune = (rune << 6) | (cc & 0x3F);
+  }
+  if (rune < min || rune > 0x10FFFF || (rune >= 0xD800 && rune <= 0xDFFF)) return 0;
+  return width;
+}
+
+}  // namespace
+
 bool IsValidUtf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t width;
-    uint32_t min;
-    uint32_t rune;
-    if (c >= 0xC2 && c <= 0xDF) {
-      width = 2, min = 0x80, rune = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      width = 3, min = 0x800, rune = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      width = 4, min = 0x10000, rune = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + width > text.size()) return false;
-    for (size_t k = 1; k < width; ++k) {
-      const unsigned char cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      rune = (rune << 6) | (cc & 0x3F);
-    }
-    if (rune < min || rune > 0x10FFFF || (rune >= 0xD800 && rune <= 0xDFFF)) return false;
+  for (size_t i = 0; i < text.size();) {
+    const size_t width = ValidSequenceAt(text, i);
+    if (width == 0) return false;
     i += width;
   }
   return true;
+}
+
+std::string ToValidUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const size_t width = ValidSequenceAt(text, i);
+    if (width == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(text.data() + i, width);
+      i += width;
+    }
+  }
+  return out;
 }
 
 bool IsValidLabelName(std::string_view name) { return !name.empty() && IsValidUtf8(name); }

@@ -758,7 +758,8 @@ class Parser {
         Fail(d->pos, "duration out of range");
         return false;
       }
-      *ms = static_cast<int64_t>(seconds * 1000);
+      // Rounded: 1001ms is 1.001 s, and 1.001 * 1000 is 1000.9999999999999.
+      *ms = std::llround(seconds * 1000);
       return true;
     }
     *expr = std::move(d);

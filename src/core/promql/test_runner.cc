@@ -108,10 +108,11 @@ bool PinTimes(Expr* e, int64_t t) {
     case NodeKind::kMatrixSelector: return PinTimes(As<MatrixSelector>(*e).vector_selector.get(), t);
     case NodeKind::kSubquery: {
       auto& sq = As<SubqueryExpr>(*e);
-      // Below a subquery with its own @, nothing is looked at.
-      if (sq.time.HasAt()) return true;
-      sq.time.at_ms = t;
-      return PinTimes(sq.expr.get(), t);
+      // test.go's walk visits the subquery before what is below it; once
+      // the subquery has an @ (its own, or the one set here), nothing below
+      // is looked at.
+      if (!sq.time.HasAt()) sq.time.at_ms = t;
+      return true;
     }
     case NodeKind::kCall: {
       auto& c = As<Call>(*e);

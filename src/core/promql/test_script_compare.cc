@@ -15,6 +15,7 @@
 #include "tsdb/promql/lexer.h"
 #include "tsdb/promql/test_script.h"
 
+#include "tsdb/promql/matcher.h"
 #include "tsdb/promql/quantile.h"
 
 namespace tsdb::promql {
@@ -264,7 +265,7 @@ Status CheckExpectedFailure(const EvalCommand& cmd, std::string_view error) {
                              " evaluating query ", GoQuote(cmd.expr), " (line ", cmd.line,
                              "), but got: ", error));
   }
-  if (cmd.expected_fail_regexp != nullptr && !RE2::PartialMatch(error, *cmd.expected_fail_regexp)) {
+  if (cmd.expected_fail_regexp != nullptr && !RE2::PartialMatch(ToValidUtf8(error), *cmd.expected_fail_regexp)) {
     return Fail(Cat("expected error matching pattern ",
                              GoQuote(cmd.expected_fail_regexp->pattern()), " evaluating query ",
                              GoQuote(cmd.expr), " (line ", cmd.line, "), but got: ", error));

@@ -11,6 +11,7 @@
 #include "tsdb/promql/go_strconv.h"
 #include "tsdb/promql/lexer.h"
 #include "tsdb/promql/test_script.h"
+#include "tsdb/promql/matcher.h"
 
 namespace tsdb::promql {
 namespace {
@@ -574,7 +575,7 @@ Result<EvalCommand> ParseEval(const std::vector<std::string_view>& lines, size_t
 
 bool Expectation::Matches(std::string_view text) const {
   if (regex == nullptr) return message == text;
-  return RE2::PartialMatch(text, *regex);
+  return RE2::PartialMatch(ToValidUtf8(text), *regex);
 }
 
 std::string Expectation::String() const { return regex == nullptr ? message : regex->pattern(); }
