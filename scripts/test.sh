@@ -93,6 +93,10 @@ suite_promql() {
   for f in $promql_sql_files; do files+=("$promql_dir/$f.test"); done
   build/release/promqltest --connection "dbname=tsdb_promqltest" \
     --known-failures test/promqltest/known_failures_sql.txt "${files[@]}"
+  # Again with every sample read through SQL (the path used under row-level security).
+  PGOPTIONS="-c tsdb.promql_direct_read=off" build/release/promqltest \
+    --connection "dbname=tsdb_promqltest" --known-failures test/promqltest/known_failures_sql.txt \
+    "${files[@]}"
 }
 
 # Asserts stay on (no NDEBUG) at -O1, the usual optimisation for AddressSanitizer.

@@ -19,21 +19,12 @@ constexpr long kFetchRows = 10000;
 
 }  // namespace
 
-Status PgSeriesSource::Select(const std::vector<promql::LabelMatcher>& matchers,
-                              int64_t min_time_ms, int64_t max_time_ms,
-                              std::vector<promql::Series>* out) {
-  std::vector<CatalogSeries> series = SelectSeries(matchers);
-  if (series.empty()) return Status();
-  std::vector<int64_t> ids;
+void PgSeriesSource::ReadThroughSpi(const std::vector<int64_t>& ids, int64_t min_time_ms,
+                                    int64_t max_time_ms,
+                                    std::vector<std::vector<promql::Sample>>* samples) {
+  samples->resize(ids.size());
   absl::flat_hash_map<int64_t, size_t> index;
-  const size_t first = out->size();
-  for (CatalogSeries& s : series) {
-    index[s.id] = out->size() - first;
-    ids.push_back(s.id);
-    promql::Series ps;
-    ps.labels = std::move(s.labels);
-    out->push_back(std::move(ps));
-  }
+  for (size_t i = 0; i < ids.size(); ++i) index.emplace(ids[i], i);
   Oid types[3] = {INT8ARRAYOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
   Datum values[3] = {Int8Array(ids), TimestampTzGetDatum(MsToTimestamp(min_time_ms)),
                      TimestampTzGetDatum(MsToTimestamp(max_time_ms))};
@@ -54,28 +45,44 @@ Status PgSeriesSource::Select(const std::vector<promql::LabelMatcher>& matchers,
       const double v = DatumGetFloat8(SpiValue(r, 3, &null));
       auto it = index.find(id);
       if (it == index.end()) continue;
-      (*out)[first + it->second].samples.push_back(promql::Sample{TimestampToMs(t), v});
+      (*samples)[it->second].push_back(promql::Sample{TimestampToMs(t), v});
     }
     PgCall([] { SPI_freetuptable(SPI_tuptable); });
   }
   PgCall([&] { SPI_cursor_close(portal); });
   // Samples come block by block and hot rows after; order each series and
   // keep one sample per timestamp.
-  size_t kept_series = first;
-  for (size_t i = first; i < out->size(); ++i) {
-    std::vector<promql::Sample>& samples = (*out)[i].samples;
-    std::stable_sort(samples.begin(), samples.end(),
+  for (std::vector<promql::Sample>& s : *samples) {
+    std::stable_sort(s.begin(), s.end(),
                      [](const promql::Sample& a, const promql::Sample& b) { return a.t < b.t; });
-    samples.erase(std::unique(samples.begin(), samples.end(),
-                              [](const promql::Sample& a, const promql::Sample& b) {
-                                return a.t == b.t;
-                              }),
-                  samples.end());
-    if (samples.empty()) continue;
-    if (kept_series != i) (*out)[kept_series] = std::move((*out)[i]);
-    ++kept_series;
+    s.erase(std::unique(s.begin(), s.end(),
+                        [](const promql::Sample& a, const promql::Sample& b) { return a.t == b.t; }),
+            s.end());
   }
-  out->resize(kept_series);
+}
+
+Status PgSeriesSource::Select(const std::vector<promql::LabelMatcher>& matchers,
+                              int64_t min_time_ms, int64_t max_time_ms,
+                              std::vector<promql::Series>* out) {
+  std::vector<CatalogSeries> series = SelectSeries(matchers);
+  if (series.empty()) return Status();
+  std::vector<int64_t> ids;
+  ids.reserve(series.size());
+  for (const CatalogSeries& s : series) ids.push_back(s.id);
+  if (direct_read_ && !reader_opened_) {
+    reader_ = PromSamplesReader::Open();
+    reader_opened_ = true;
+  }
+  std::vector<std::vector<promql::Sample>> samples;
+  if (reader_ != nullptr) {
+    reader_->Read(ids, min_time_ms, max_time_ms, &samples);
+  } else {
+    ReadThroughSpi(ids, min_time_ms, max_time_ms, &samples);
+  }
+  for (size_t i = 0; i < series.size(); ++i) {
+    if (samples[i].empty()) continue;
+    out->push_back(promql::Series{std::move(series[i].labels), std::move(samples[i])});
+  }
   return Status();
 }
 

@@ -4,16 +4,32 @@
 #ifndef TSDB_PG_PG_SERIES_SOURCE_H_
 #define TSDB_PG_PG_SERIES_SOURCE_H_
 
+#include <memory>
 #include <vector>
 
+#include "pg/prom_samples_reader.h"
 #include "tsdb/promql/engine.h"
 
 namespace tsdb::pg {
 
+// Series come from the catalog through SPI (privileges and row-level
+// security of prom_series and prom_labels apply). Samples come from
+// PromSamplesReader when it may be used (`direct_read` and the caller may
+// read all of prom_samples), else through SPI as well.
 class PgSeriesSource : public promql::SeriesSource {
  public:
+  explicit PgSeriesSource(bool direct_read) : direct_read_(direct_read) {}
+
   Status Select(const std::vector<promql::LabelMatcher>& matchers, int64_t min_time_ms,
                 int64_t max_time_ms, std::vector<promql::Series>* out) override;
+
+ private:
+  void ReadThroughSpi(const std::vector<int64_t>& ids, int64_t min_time_ms, int64_t max_time_ms,
+                      std::vector<std::vector<promql::Sample>>* samples);
+
+  bool direct_read_;
+  bool reader_opened_ = false;
+  std::unique_ptr<PromSamplesReader> reader_;
 };
 
 }  // namespace tsdb::pg

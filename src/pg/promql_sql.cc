@@ -25,6 +25,7 @@ namespace tsdb::pg {
 // GUCs (InitPromql).
 static int promql_lookback_delta_ms = 5 * 60 * 1000;
 static int promql_max_samples = 50000000;
+static bool promql_direct_read = true;
 
 void InitPromql() {
   DefineCustomIntVariable(
@@ -39,6 +40,11 @@ void InitPromql() {
       "--query.max-samples).",
       nullptr, &promql_max_samples, 50000000, 1, INT_MAX, PGC_USERSET, 0, nullptr, nullptr,
       nullptr);
+  DefineCustomBoolVariable(
+      "tsdb.promql_direct_read",
+      "Lets PromQL queries decode tsdb.prom_samples' blocks directly when the caller may read "
+      "the whole table (off: every sample through SQL).",
+      nullptr, &promql_direct_read, true, PGC_USERSET, 0, nullptr, nullptr, nullptr);
 }
 
 namespace {
@@ -153,7 +159,7 @@ TSDB_SQL_FUNCTION(tsdb_promql_query) {
   ReturnSetInfo* rsinfo = MaterializedResult(fcinfo, false);
   tsdb::promql::ExprPtr expr = ParseOrThrow(query);
   SpiConnection spi;
-  PgSeriesSource source;
+  PgSeriesSource source(promql_direct_read);
   tsdb::Result<tsdb::promql::QueryResult> r =
       tsdb::promql::EvalInstant(*expr, at_ms, &source, Options());
   if (!r.ok()) ThrowQueryError(r.status());
@@ -185,7 +191,7 @@ TSDB_SQL_FUNCTION(tsdb_promql_query_range) {
   ReturnSetInfo* rsinfo = MaterializedResult(fcinfo, false);
   tsdb::promql::ExprPtr expr = ParseOrThrow(query);
   SpiConnection spi;
-  PgSeriesSource source;
+  PgSeriesSource source(promql_direct_read);
   tsdb::Result<tsdb::promql::QueryResult> r =
       tsdb::promql::EvalRange(*expr, start_ms, end_ms, step_ms, &source, Options());
   if (!r.ok()) ThrowQueryError(r.status());

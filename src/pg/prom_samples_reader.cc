@@ -1,0 +1,232 @@
+#include "pg/prom_samples_reader.h"
+
+#include <algorithm>
+#include <exception>
+
+#include "absl/container/flat_hash_map.h"
+#include "pg/block_codec.h"
+#include "pg/block_store.h"
+#include "pg/guard.h"
+#include "pg/hot_store.h"
+#include "pg/internal_catalog.h"
+#include "pg/metapage.h"
+#include "pg/spi.h"
+#include "pg/table_layout.h"
+
+extern "C" {
+#include "access/genam.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/namespace.h"
+#include "nodes/makefuncs.h"
+#include "executor/tuptable.h"
+#include "utils/acl.h"
+#include "utils/fmgroids.h"
+#include "utils/rls.h"
+#include "utils/snapmgr.h"
+}
+
+namespace tsdb::pg {
+
+// prom_samples' columns (sql/tsdb.sql).
+constexpr AttrNumber kSeriesIdAttnum = 1;
+constexpr AttrNumber kTimeAttnum = 2;
+constexpr AttrNumber kValueAttnum = 3;
+
+struct PromSamplesReader::Handles {
+  Relation samples;
+  Relation blocks;
+  Relation hot;
+  int64 storage_id;
+  FmgrInfo key_output;  // int8out, for the blocks' series_key text
+  TupleTableSlot* hot_slot;
+  MemoryContext block_context;  // reset after each block
+};
+
+namespace {
+
+// Opens the relations when the fast path applies; null otherwise.
+PromSamplesReader::Handles* OpenHandles() {
+  RangeVar* name = makeRangeVar(const_cast<char*>("tsdb"), const_cast<char*>("prom_samples"), -1);
+  const Oid relid = RangeVarGetRelid(name, AccessShareLock, true);
+  if (!OidIsValid(relid)) return nullptr;
+  if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK) return nullptr;
+  if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED) return nullptr;
+  Relation samples = table_open(relid, NoLock);
+  TableLayout layout = LoadTableLayout(samples);
+  TupleDesc desc = RelationGetDescr(samples);
+  if (desc->natts != 3 || layout.time_attnum != kTimeAttnum || layout.nkeys != 1 ||
+      layout.keys[0] != kSeriesIdAttnum || TupleDescAttr(desc, 0)->atttypid != INT8OID ||
+      TupleDescAttr(desc, 1)->atttypid != TIMESTAMPTZOID ||
+      TupleDescAttr(desc, 2)->atttypid != FLOAT8OID) {
+    table_close(samples, AccessShareLock);
+    return nullptr;
+  }
+  auto* h = static_cast<PromSamplesReader::Handles*>(palloc0(sizeof(PromSamplesReader::Handles)));
+  h->samples = samples;
+  h->blocks = table_open(BlocksRelid(), AccessShareLock);
+  h->hot = table_open(HotRowsRelid(), AccessShareLock);
+  h->storage_id = StorageIdOf(samples);
+  fmgr_info(F_INT8OUT, &h->key_output);
+  h->hot_slot = table_slot_create(samples, nullptr);
+  h->block_context =
+      AllocSetContextCreate(CurrentMemoryContext, "PromQL block decode", ALLOCSET_DEFAULT_SIZES);
+  return h;
+}
+
+void CloseHandles(PromSamplesReader::Handles* h) {
+  ExecDropSingleTupleTableSlot(h->hot_slot);
+  MemoryContextDelete(h->block_context);
+  table_close(h->hot, AccessShareLock);
+  table_close(h->blocks, AccessShareLock);
+  table_close(h->samples, AccessShareLock);
+  pfree(h);
+}
+
+// One decoded block: its rows' times (timestamptz) and values, and its
+// deleted rows. Points into block_context.
+struct DecodedBlock {
+  int rows = 0;
+  const Datum* times = nullptr;
+  const Datum* values = nullptr;
+  const bool* time_nulls = nullptr;
+  const bool* value_nulls = nullptr;
+  DeletedRows deleted;
+};
+
+// The next block tuple of the scan overlapping [min_t, max_t], decoded;
+// false at the end. Plain Postgres code (run under PgCall).
+bool NextBlock(PromSamplesReader::Handles* h, SysScanDesc scan, TimestampTz min_t,
+               TimestampTz max_t, DecodedBlock* out) {
+  TupleDesc blocks_desc = RelationGetDescr(h->blocks);
+  for (;;) {
+    HeapTuple tuple = systable_getnext(scan);
+    if (tuple == nullptr) return false;
+    bool isnull;
+    if (DatumGetInt16(heap_getattr(tuple, kBlocksTimeAttnum, blocks_desc, &isnull)) !=
+        kTimeAttnum) {
+      continue;  // written under another layout
+    }
+    const int64 block_min = DatumGetInt64(heap_getattr(tuple, kBlocksMinTime, blocks_desc, &isnull));
+    const int64 block_max = DatumGetInt64(heap_getattr(tuple, kBlocksMaxTime, blocks_desc, &isnull));
+    if (block_max < min_t || block_min > max_t) continue;
+    MemoryContextReset(h->block_context);
+    MemoryContext caller = MemoryContextSwitchTo(h->block_context);
+    const BlockBytes bytes = BlockBytesOf(h->blocks, tuple);
+    static const bool kWanted[3] = {false, true, true};
+    RowColumns columns = DecodeBlock(h->samples, RelationGetDescr(h->samples), bytes.data,
+                                     bytes.size, kWanted);
+    out->deleted = DeletedRowsOf(h->blocks, tuple);
+    MemoryContextSwitchTo(caller);
+    out->rows = columns.rows;
+    out->times = columns.values[kTimeAttnum - 1];
+    out->values = columns.values[kValueAttnum - 1];
+    out->time_nulls = columns.nulls[kTimeAttnum - 1];
+    out->value_nulls = columns.nulls[kValueAttnum - 1];
+    return true;
+  }
+}
+
+SysScanDesc BeginSeriesScan(PromSamplesReader::Handles* h, int64 series_id) {
+  Datum key_value = Int64GetDatum(series_id);
+  bool key_null = false;
+  AttrNumber key_attnum = kSeriesIdAttnum;
+  bytea* key = SeriesKeyText(1, &key_attnum, &h->key_output, &key_value, &key_null);
+  ScanKeyData keys[2];
+  ScanKeyInit(&keys[0], kBlocksStorageId, BTEqualStrategyNumber, F_INT8EQ,
+              Int64GetDatum(h->storage_id));
+  ScanKeyInit(&keys[1], kBlocksSeriesKey, BTEqualStrategyNumber, F_BYTEAEQ, PointerGetDatum(key));
+  return systable_beginscan(h->blocks, BlocksIndexRelid(), true, GetActiveSnapshot(), 2, keys);
+}
+
+}  // namespace
+
+std::unique_ptr<PromSamplesReader> PromSamplesReader::Open() {
+  Handles* h = PgCall([] { return OpenHandles(); });
+  if (h == nullptr) return nullptr;
+  std::unique_ptr<PromSamplesReader> reader(new PromSamplesReader(h));
+  reader->uncaught_at_open_ = std::uncaught_exceptions();
+  return reader;
+}
+
+PromSamplesReader::~PromSamplesReader() {
+  // While an error unwinds, the transaction aborts and releases all of it.
+  if (std::uncaught_exceptions() > uncaught_at_open_) return;
+  PgCall([&] { CloseHandles(h_); });
+}
+
+void PromSamplesReader::Read(const std::vector<int64_t>& ids, int64_t min_ms, int64_t max_ms,
+                             std::vector<std::vector<promql::Sample>>* out) {
+  out->resize(ids.size());
+  const TimestampTz min_t = MsToTimestamp(min_ms);
+  const TimestampTz max_t = MsToTimestamp(max_ms);
+  bool sorted_needed = false;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    std::vector<promql::Sample>& samples = (*out)[i];
+    SysScanDesc scan = PgCall([&] {
+      CHECK_FOR_INTERRUPTS();
+      return BeginSeriesScan(h_, ids[i]);
+    });
+    DecodedBlock block;
+    int64_t last_t = INT64_MIN;
+    while (PgCall([&] { return NextBlock(h_, scan, min_t, max_t, &block); })) {
+      // Blocks come by min_time; their rows are in time order.
+      for (int r = 0; r < block.rows; ++r) {
+        if (block.time_nulls[r] || block.value_nulls[r] || block.deleted.Contains(r)) continue;
+        const TimestampTz t = DatumGetTimestampTz(block.times[r]);
+        if (t < min_t || t > max_t) continue;
+        const int64_t ms = TimestampToMs(t);
+        if (ms <= last_t) sorted_needed = true;
+        last_t = ms;
+        samples.push_back(promql::Sample{ms, DatumGetFloat8(block.values[r])});
+      }
+    }
+    PgCall([&] { systable_endscan(scan); });
+  }
+  // Hot rows of the storage: the recent writes not compressed yet.
+  absl::flat_hash_map<int64_t, size_t> index;
+  for (size_t i = 0; i < ids.size(); ++i) index.emplace(ids[i], i);
+  SysScanDesc hot_scan = PgCall([&] {
+    ScanKeyData key;
+    ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(h_->storage_id));
+    return systable_beginscan(h_->hot, HotRowsStorageIndexRelid(), true, GetActiveSnapshot(), 1,
+                              &key);
+  });
+  for (;;) {
+    bool found = false;
+    Datum values[3];
+    bool nulls[3];
+    PgCall([&] {
+      HeapTuple tuple = systable_getnext(hot_scan);
+      if (tuple == nullptr) return;
+      found = true;
+      StoreHotRow(h_->samples, h_->hot, tuple, h_->hot_slot);
+      slot_getallattrs(h_->hot_slot);
+      for (int a = 0; a < 3; ++a) {
+        values[a] = h_->hot_slot->tts_values[a];
+        nulls[a] = h_->hot_slot->tts_isnull[a];
+      }
+    });
+    if (!found) break;
+    if (nulls[0] || nulls[1] || nulls[2]) continue;
+    auto it = index.find(DatumGetInt64(values[0]));
+    if (it == index.end()) continue;
+    const TimestampTz t = DatumGetTimestampTz(values[1]);
+    if (t < min_t || t > max_t) continue;
+    (*out)[it->second].push_back(promql::Sample{TimestampToMs(t), DatumGetFloat8(values[2])});
+    sorted_needed = true;
+  }
+  PgCall([&] { systable_endscan(hot_scan); });
+  if (!sorted_needed) return;
+  for (std::vector<promql::Sample>& samples : *out) {
+    std::stable_sort(samples.begin(), samples.end(),
+                     [](const promql::Sample& a, const promql::Sample& b) { return a.t < b.t; });
+    samples.erase(std::unique(samples.begin(), samples.end(),
+                              [](const promql::Sample& a, const promql::Sample& b) {
+                                return a.t == b.t;
+                              }),
+                  samples.end());
+  }
+}
+
+}  // namespace tsdb::pg

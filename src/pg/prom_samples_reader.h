@@ -1,0 +1,47 @@
+// Reads the samples of series of tsdb.prom_samples straight from its
+// compressed blocks and hot rows, decoding only the time and value
+// columns: the PromQL engine's fast path (SQL through SPI forms a tuple per
+// sample; this decodes a block's 2000 samples into two arrays).
+//
+// It reads under the active snapshot, as a scan of the table would (blocks
+// and hot rows are both MVCC tables), and skips rows deleted from blocks.
+// It is used only when the caller could read every row of the table with
+// SQL: SELECT privilege on it and no row-level security applying to the
+// caller (Open() returns null otherwise, and the SPI path applies them).
+#ifndef TSDB_PG_PROM_SAMPLES_READER_H_
+#define TSDB_PG_PROM_SAMPLES_READER_H_
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "tsdb/promql/value.h"
+
+namespace tsdb::pg {
+
+class PromSamplesReader {
+ public:
+  // Null when the fast path may not or cannot be used (privileges,
+  // row-level security, a layout other than the one the extension sets).
+  static std::unique_ptr<PromSamplesReader> Open();
+  ~PromSamplesReader();
+  PromSamplesReader(const PromSamplesReader&) = delete;
+  PromSamplesReader& operator=(const PromSamplesReader&) = delete;
+
+  // Appends to (*out)[i] the samples of series ids[i] with times in
+  // [min_ms, max_ms], in time order, one per timestamp.
+  void Read(const std::vector<int64_t>& ids, int64_t min_ms, int64_t max_ms,
+            std::vector<std::vector<promql::Sample>>* out);
+
+  // The open relations and state (prom_samples_reader.cc).
+  struct Handles;
+
+ private:
+  explicit PromSamplesReader(Handles* handles) : h_(handles) {}
+  Handles* h_;  // palloc'd in the caller's context
+  int uncaught_at_open_ = 0;
+};
+
+}  // namespace tsdb::pg
+
+#endif  // TSDB_PG_PROM_SAMPLES_READER_H_
