@@ -39,4 +39,4 @@ DROP ROLE tsdb_layout_user;
 -- A dropped table's layout goes with it.
 DROP TABLE odd;
 SELECT count(*) FROM tsdb_internal.layouts WHERE relid::oid NOT IN (SELECT oid FROM pg_class);
-SELECT relid FROM tsdb_internal.layouts ORDER BY relid::text;
+SELECT relid FROM tsdb_internal.layouts WHERE relid <> 'tsdb.prom_samples'::regclass ORDER BY relid::text;

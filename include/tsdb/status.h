@@ -44,10 +44,14 @@ Status LimitExceeded(const absl::FormatSpec<Args...>& fmt, const Args&... args) 
 }  // namespace tsdb
 
 // Propagates a non-OK Status from an expression returning Status.
-#define TSDB_RETURN_IF_ERROR(expr)            \
-  do {                                        \
-    ::tsdb::Status tsdb_status_ = (expr);     \
-    if (!tsdb_status_.ok()) return tsdb_status_; \
+// (The variable's name is unique per use: uses may nest, e.g. in a lambda
+// passed to a call that is itself checked.)
+#define TSDB_RETURN_IF_ERROR(expr) \
+  TSDB_RETURN_IF_ERROR_IMPL_(TSDB_CONCAT_(tsdb_status_, __COUNTER__), expr)
+#define TSDB_RETURN_IF_ERROR_IMPL_(status, expr) \
+  do {                                           \
+    ::tsdb::Status status = (expr);              \
+    if (!status.ok()) return status;             \
   } while (0)
 
 #define TSDB_CONCAT_INNER_(a, b) a##b

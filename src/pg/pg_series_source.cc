@@ -61,6 +61,39 @@ void PgSeriesSource::ReadThroughSpi(const std::vector<int64_t>& ids, int64_t min
   }
 }
 
+PromSamplesReader* PgSeriesSource::Reader() {
+  if (direct_read_ && !reader_opened_) {
+    reader_ = PromSamplesReader::Open();
+    reader_opened_ = true;
+  }
+  return reader_.get();
+}
+
+Status PgSeriesSource::SelectEach(const std::vector<promql::LabelMatcher>& matchers,
+                                  int64_t min_time_ms, int64_t max_time_ms,
+                                  const std::function<Status(promql::Series&)>& fn) {
+  PromSamplesReader* reader = Reader();
+  if (reader == nullptr) return SeriesSource::SelectEach(matchers, min_time_ms, max_time_ms, fn);
+  std::vector<CatalogSeries> series = SelectSeries(matchers);
+  if (series.empty()) return Status();
+  std::vector<int64_t> ids;
+  ids.reserve(series.size());
+  for (const CatalogSeries& s : series) ids.push_back(s.id);
+  std::vector<std::vector<promql::Sample>> hot;
+  reader->ReadHot(ids, min_time_ms, max_time_ms, &hot);
+  promql::Series buffer;  // its sample vector keeps its capacity from series to series
+  for (size_t i = 0; i < series.size(); ++i) {
+    buffer.samples.clear();
+    bool unordered = false;
+    reader->ReadBlocks(ids[i], min_time_ms, max_time_ms, &buffer.samples, &unordered);
+    PromSamplesReader::Merge(hot[i], unordered, &buffer.samples);
+    if (buffer.samples.empty()) continue;
+    buffer.labels = std::move(series[i].labels);
+    TSDB_RETURN_IF_ERROR(fn(buffer));
+  }
+  return Status();
+}
+
 Status PgSeriesSource::Select(const std::vector<promql::LabelMatcher>& matchers,
                               int64_t min_time_ms, int64_t max_time_ms,
                               std::vector<promql::Series>* out) {
@@ -69,13 +102,9 @@ Status PgSeriesSource::Select(const std::vector<promql::LabelMatcher>& matchers,
   std::vector<int64_t> ids;
   ids.reserve(series.size());
   for (const CatalogSeries& s : series) ids.push_back(s.id);
-  if (direct_read_ && !reader_opened_) {
-    reader_ = PromSamplesReader::Open();
-    reader_opened_ = true;
-  }
   std::vector<std::vector<promql::Sample>> samples;
-  if (reader_ != nullptr) {
-    reader_->Read(ids, min_time_ms, max_time_ms, &samples);
+  if (PromSamplesReader* reader = Reader(); reader != nullptr) {
+    reader->Read(ids, min_time_ms, max_time_ms, &samples);
   } else {
     ReadThroughSpi(ids, min_time_ms, max_time_ms, &samples);
   }

@@ -22,8 +22,15 @@ class PgSeriesSource : public promql::SeriesSource {
 
   Status Select(const std::vector<promql::LabelMatcher>& matchers, int64_t min_time_ms,
                 int64_t max_time_ms, std::vector<promql::Series>* out) override;
+  // One series at a time through a reused buffer when reading blocks
+  // directly (else as Select).
+  Status SelectEach(const std::vector<promql::LabelMatcher>& matchers, int64_t min_time_ms,
+                    int64_t max_time_ms,
+                    const std::function<Status(promql::Series&)>& fn) override;
 
  private:
+  PromSamplesReader* Reader();
+
   void ReadThroughSpi(const std::vector<int64_t>& ids, int64_t min_time_ms, int64_t max_time_ms,
                       std::vector<std::vector<promql::Sample>>* samples);
 

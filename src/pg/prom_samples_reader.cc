@@ -155,35 +155,37 @@ PromSamplesReader::~PromSamplesReader() {
   PgCall([&] { CloseHandles(h_); });
 }
 
-void PromSamplesReader::Read(const std::vector<int64_t>& ids, int64_t min_ms, int64_t max_ms,
-                             std::vector<std::vector<promql::Sample>>* out) {
+void PromSamplesReader::ReadBlocks(int64_t id, int64_t min_ms, int64_t max_ms,
+                                   std::vector<promql::Sample>* samples, bool* unordered) {
+  const TimestampTz min_t = MsToTimestamp(min_ms);
+  const TimestampTz max_t = MsToTimestamp(max_ms);
+  SysScanDesc scan = PgCall([&] {
+    CHECK_FOR_INTERRUPTS();
+    return BeginSeriesScan(h_, id);
+  });
+  DecodedBlock block;
+  int64_t last_t = samples->empty() ? INT64_MIN : samples->back().t;
+  while (PgCall([&] { return NextBlock(h_, scan, min_t, max_t, &block); })) {
+    // Blocks come by min_time; their rows are in time order.
+    samples->reserve(samples->size() + static_cast<size_t>(block.rows));
+    for (int r = 0; r < block.rows; ++r) {
+      if (block.time_nulls[r] || block.value_nulls[r] || block.deleted.Contains(r)) continue;
+      const TimestampTz t = DatumGetTimestampTz(block.times[r]);
+      if (t < min_t || t > max_t) continue;
+      const int64_t ms = TimestampToMs(t);
+      if (ms <= last_t) *unordered = true;
+      last_t = ms;
+      samples->push_back(promql::Sample{ms, DatumGetFloat8(block.values[r])});
+    }
+  }
+  PgCall([&] { systable_endscan(scan); });
+}
+
+void PromSamplesReader::ReadHot(const std::vector<int64_t>& ids, int64_t min_ms, int64_t max_ms,
+                                std::vector<std::vector<promql::Sample>>* out) {
   out->resize(ids.size());
   const TimestampTz min_t = MsToTimestamp(min_ms);
   const TimestampTz max_t = MsToTimestamp(max_ms);
-  bool sorted_needed = false;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    std::vector<promql::Sample>& samples = (*out)[i];
-    SysScanDesc scan = PgCall([&] {
-      CHECK_FOR_INTERRUPTS();
-      return BeginSeriesScan(h_, ids[i]);
-    });
-    DecodedBlock block;
-    int64_t last_t = INT64_MIN;
-    while (PgCall([&] { return NextBlock(h_, scan, min_t, max_t, &block); })) {
-      // Blocks come by min_time; their rows are in time order.
-      for (int r = 0; r < block.rows; ++r) {
-        if (block.time_nulls[r] || block.value_nulls[r] || block.deleted.Contains(r)) continue;
-        const TimestampTz t = DatumGetTimestampTz(block.times[r]);
-        if (t < min_t || t > max_t) continue;
-        const int64_t ms = TimestampToMs(t);
-        if (ms <= last_t) sorted_needed = true;
-        last_t = ms;
-        samples.push_back(promql::Sample{ms, DatumGetFloat8(block.values[r])});
-      }
-    }
-    PgCall([&] { systable_endscan(scan); });
-  }
-  // Hot rows of the storage: the recent writes not compressed yet.
   absl::flat_hash_map<int64_t, size_t> index;
   for (size_t i = 0; i < ids.size(); ++i) index.emplace(ids[i], i);
   SysScanDesc hot_scan = PgCall([&] {
@@ -214,18 +216,35 @@ void PromSamplesReader::Read(const std::vector<int64_t>& ids, int64_t min_ms, in
     const TimestampTz t = DatumGetTimestampTz(values[1]);
     if (t < min_t || t > max_t) continue;
     (*out)[it->second].push_back(promql::Sample{TimestampToMs(t), DatumGetFloat8(values[2])});
-    sorted_needed = true;
   }
   PgCall([&] { systable_endscan(hot_scan); });
-  if (!sorted_needed) return;
-  for (std::vector<promql::Sample>& samples : *out) {
-    std::stable_sort(samples.begin(), samples.end(),
-                     [](const promql::Sample& a, const promql::Sample& b) { return a.t < b.t; });
-    samples.erase(std::unique(samples.begin(), samples.end(),
-                              [](const promql::Sample& a, const promql::Sample& b) {
-                                return a.t == b.t;
-                              }),
-                  samples.end());
+}
+
+void PromSamplesReader::Merge(const std::vector<promql::Sample>& hot, bool unordered,
+                              std::vector<promql::Sample>* samples) {
+  if (!hot.empty()) {
+    samples->insert(samples->end(), hot.begin(), hot.end());
+    unordered = true;
+  }
+  if (!unordered) return;
+  std::stable_sort(samples->begin(), samples->end(),
+                   [](const promql::Sample& a, const promql::Sample& b) { return a.t < b.t; });
+  samples->erase(std::unique(samples->begin(), samples->end(),
+                             [](const promql::Sample& a, const promql::Sample& b) {
+                               return a.t == b.t;
+                             }),
+                 samples->end());
+}
+
+void PromSamplesReader::Read(const std::vector<int64_t>& ids, int64_t min_ms, int64_t max_ms,
+                             std::vector<std::vector<promql::Sample>>* out) {
+  std::vector<std::vector<promql::Sample>> hot;
+  ReadHot(ids, min_ms, max_ms, &hot);
+  out->resize(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    bool unordered = false;
+    ReadBlocks(ids[i], min_ms, max_ms, &(*out)[i], &unordered);
+    Merge(hot[i], unordered, &(*out)[i]);
   }
 }
 

@@ -33,6 +33,18 @@ class PromSamplesReader {
   void Read(const std::vector<int64_t>& ids, int64_t min_ms, int64_t max_ms,
             std::vector<std::vector<promql::Sample>>* out);
 
+  // The parts of Read, for reading one series at a time: the samples of
+  // all `ids` in the hot store (one scan; usually few), then the samples in
+  // blocks of one series. Neither sorts; Merge() does.
+  void ReadHot(const std::vector<int64_t>& ids, int64_t min_ms, int64_t max_ms,
+               std::vector<std::vector<promql::Sample>>* out);
+  void ReadBlocks(int64_t id, int64_t min_ms, int64_t max_ms, std::vector<promql::Sample>* out,
+                  bool* unordered);
+  // Adds `hot` to `samples`, then puts them in time order with one sample
+  // per timestamp.
+  static void Merge(const std::vector<promql::Sample>& hot, bool unordered,
+                    std::vector<promql::Sample>* samples);
+
   // The open relations and state (prom_samples_reader.cc).
   struct Handles;
 

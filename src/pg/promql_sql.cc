@@ -102,24 +102,34 @@ std::string LabelsJson(const promql::Labels& labels) {
   return json;
 }
 
-void PutRow(ReturnSetInfo* rsinfo, const promql::Labels& labels, int64_t t_ms, double v) {
-  Datum values[3] = {JsonbFromText(LabelsJson(labels)), TimestampTzGetDatum(MsToTimestamp(t_ms)),
-                     Float8GetDatum(v)};
+// `labels` is the series' jsonb (made once per series).
+void PutRow(ReturnSetInfo* rsinfo, Datum labels, int64_t t_ms, double v) {
+  Datum values[3] = {labels, TimestampTzGetDatum(MsToTimestamp(t_ms)), Float8GetDatum(v)};
   bool nulls[3] = {false, false, false};
   PgCall([&] { tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls); });
+}
+
+void FreeDatum(Datum d) {
+  PgCall([&] { pfree(DatumGetPointer(d)); });
 }
 
 void EmitResult(ReturnSetInfo* rsinfo, const promql::QueryResult& r) {
   switch (r.type) {
     case promql::ValueType::kScalar:
-      PutRow(rsinfo, promql::Labels(), r.time_ms, r.scalar);
+      PutRow(rsinfo, JsonbFromText("{}"), r.time_ms, r.scalar);
       break;
     case promql::ValueType::kVector:
-      for (const promql::VectorElement& e : r.vector) PutRow(rsinfo, e.labels, e.t, e.v);
+      for (const promql::VectorElement& e : r.vector) {
+        const Datum labels = JsonbFromText(LabelsJson(e.labels));
+        PutRow(rsinfo, labels, e.t, e.v);
+        FreeDatum(labels);
+      }
       break;
     case promql::ValueType::kMatrix:
       for (const promql::Series& s : r.matrix) {
-        for (const promql::Sample& p : s.samples) PutRow(rsinfo, s.labels, p.t, p.v);
+        const Datum labels = JsonbFromText(LabelsJson(s.labels));
+        for (const promql::Sample& p : s.samples) PutRow(rsinfo, labels, p.t, p.v);
+        FreeDatum(labels);
       }
       break;
     case promql::ValueType::kString:

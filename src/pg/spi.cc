@@ -97,18 +97,4 @@ Datum TextArray(const std::vector<std::string>& values) {
   });
 }
 
-namespace {
-// Milliseconds from the Unix epoch to Postgres's (2000-01-01).
-constexpr int64_t kPostgresEpochMs =
-    static_cast<int64_t>(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * 1000;
-}  // namespace
-
-int64_t TimestampToMs(TimestampTz t) {
-  int64_t ms = t / 1000;
-  if (t % 1000 < 0) --ms;
-  return ms + kPostgresEpochMs;
-}
-
-TimestampTz MsToTimestamp(int64_t ms) { return (ms - kPostgresEpochMs) * 1000; }
-
 }  // namespace tsdb::pg

@@ -52,9 +52,18 @@ Datum TimestamptzArray(const std::vector<int64_t>& values);
 Datum TextArray(const std::vector<std::string>& values);
 
 // Milliseconds since the Unix epoch <-> timestamptz (microseconds since
-// 2000-01-01), rounding toward minus infinity.
-int64_t TimestampToMs(TimestampTz t);
-TimestampTz MsToTimestamp(int64_t ms);
+// 2000-01-01), rounding toward minus infinity. Inline: the sample readers
+// call them once per sample.
+inline constexpr int64_t kPostgresEpochMs =
+    static_cast<int64_t>(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * 1000;
+
+inline int64_t TimestampToMs(TimestampTz t) {
+  int64_t ms = t / 1000;
+  if (t % 1000 < 0) --ms;
+  return ms + kPostgresEpochMs;
+}
+
+inline TimestampTz MsToTimestamp(int64_t ms) { return (ms - kPostgresEpochMs) * 1000; }
 
 }  // namespace tsdb::pg
 

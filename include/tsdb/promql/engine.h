@@ -35,6 +35,15 @@ class SeriesSource {
   // __name__. Stale markers are kept (the engine interprets them).
   virtual Status Select(const std::vector<LabelMatcher>& matchers, int64_t min_time_ms,
                         int64_t max_time_ms, std::vector<Series>* out) = 0;
+
+  // The same series handed to `fn` one at a time, so that a caller that
+  // reduces each series (a range function over a selector) holds one
+  // series' samples at a time. The series (and its sample buffer) belongs to
+  // the source and is reused after fn returns; fn may modify it. A non-OK
+  // status from fn ends the selection with it. The default reads all of
+  // them with Select first.
+  virtual Status SelectEach(const std::vector<LabelMatcher>& matchers, int64_t min_time_ms,
+                            int64_t max_time_ms, const std::function<Status(Series&)>& fn);
 };
 
 struct EngineOptions {

@@ -11,6 +11,14 @@
 
 namespace tsdb::promql {
 
+Status SeriesSource::SelectEach(const std::vector<LabelMatcher>& matchers, int64_t min_time_ms,
+                                int64_t max_time_ms, const std::function<Status(Series&)>& fn) {
+  std::vector<Series> all;
+  TSDB_RETURN_IF_ERROR(Select(matchers, min_time_ms, max_time_ms, &all));
+  for (Series& s : all) TSDB_RETURN_IF_ERROR(fn(s));
+  return Status();
+}
+
 Value ScalarValue(double v, size_t steps) {
   Value out;
   out.type = ValueType::kScalar;
@@ -164,32 +172,37 @@ Result<Value> Evaluator::EvalVectorSelector(const VectorSelector& vs, const Step
   auto ref = [&](int64_t t) { return (at ? *at : t) - offset; };
   const int64_t first_ref = ref(range.start);
   const int64_t last_ref = ref(range.end);
-  TSDB_ASSIGN_OR_RETURN(std::vector<Series> selected,
-                        Select(vs, first_ref - options_.lookback_delta_ms + 1, last_ref));
   Value out;
   out.type = ValueType::kVector;
   const size_t steps = range.Count();
-  for (Series& s : selected) {
-    TSDB_RETURN_IF_ERROR(CheckInterrupt());
-    StepSeries step_series;
-    const std::vector<Sample>& samples = s.samples;
-    size_t next = 0;  // samples before `next` are at or before the current ref
-    for (size_t i = 0; i < steps; ++i) {
-      const int64_t t = range.Time(i);
-      const int64_t r = ref(t);
-      while (next < samples.size() && samples[next].t <= r) ++next;
-      if (next == 0) continue;
-      const Sample& last = samples[next - 1];
-      if (last.t <= r - options_.lookback_delta_ms || IsStaleNaN(last.v)) continue;
-      step_series.points.push_back(
-          Sample{t, sample_times ? static_cast<double>(last.t) / 1000.0 : last.v});
-    }
-    Release(static_cast<int64_t>(samples.size()));
-    if (step_series.points.empty()) continue;
-    TSDB_RETURN_IF_ERROR(Hold(static_cast<int64_t>(step_series.points.size())));
-    step_series.labels = std::move(s.labels);
-    out.series.push_back(std::move(step_series));
-  }
+  // Series by series, as the source reads them: the query holds the step
+  // points, not every sample of the selection.
+  TSDB_RETURN_IF_ERROR(source_->SelectEach(
+      vs.matchers, first_ref - options_.lookback_delta_ms + 1, last_ref,
+      [&](Series& s) -> Status {
+        TSDB_RETURN_IF_ERROR(CheckInterrupt());
+        const auto held = static_cast<int64_t>(s.samples.size());
+        TSDB_RETURN_IF_ERROR(Hold(held));
+        StepSeries step_series;
+        const std::vector<Sample>& samples = s.samples;
+        size_t next = 0;  // samples before `next` are at or before the current ref
+        for (size_t i = 0; i < steps; ++i) {
+          const int64_t t = range.Time(i);
+          const int64_t r = ref(t);
+          while (next < samples.size() && samples[next].t <= r) ++next;
+          if (next == 0) continue;
+          const Sample& last = samples[next - 1];
+          if (last.t <= r - options_.lookback_delta_ms || IsStaleNaN(last.v)) continue;
+          step_series.points.push_back(
+              Sample{t, sample_times ? static_cast<double>(last.t) / 1000.0 : last.v});
+        }
+        Release(held);
+        if (step_series.points.empty()) return Status();
+        TSDB_RETURN_IF_ERROR(Hold(static_cast<int64_t>(step_series.points.size())));
+        step_series.labels = std::move(s.labels);
+        out.series.push_back(std::move(step_series));
+        return Status();
+      }));
   return out;
 }
 
@@ -207,14 +220,15 @@ Result<RangeInput> Evaluator::EvalRangeInput(const Expr& e, const StepRange& ran
     const int64_t last_ref = in.RefTime(range.end);
     TSDB_ASSIGN_OR_RETURN(std::vector<Series> selected,
                           Select(vs, first_ref - in.range_ms + 1, last_ref));
+    in.series.reserve(selected.size());
     for (Series& s : selected) {
       StepSeries raw;
       raw.labels = std::move(s.labels);
-      raw.points.reserve(s.samples.size());
       // Range selections never include stale markers.
-      for (const Sample& sample : s.samples) {
-        if (!IsStaleNaN(sample.v)) raw.points.push_back(sample);
-      }
+      s.samples.erase(std::remove_if(s.samples.begin(), s.samples.end(),
+                                     [](const Sample& p) { return IsStaleNaN(p.v); }),
+                      s.samples.end());
+      raw.points = std::move(s.samples);
       in.series.push_back(std::move(raw));
     }
     return in;
@@ -243,6 +257,32 @@ Result<RangeInput> Evaluator::EvalRangeInput(const Expr& e, const StepRange& ran
   if (v.type != ValueType::kVector) return InvalidArgument("subquery of a non-vector expression");
   in.series = std::move(v.series);
   return in;
+}
+
+Status Evaluator::StreamRangeSelector(const MatrixSelector& ms, const StepRange& range,
+                                      RangeInput* meta,
+                                      const std::function<Status(Series&)>& fn) {
+  const auto& vs = As<VectorSelector>(*ms.vector_selector);
+  TSDB_ASSIGN_OR_RETURN(meta->range_ms, ResolveDuration(ms.range_ms, ms.range_expr));
+  TSDB_ASSIGN_OR_RETURN(meta->offset_ms, OffsetOf(vs.time));
+  meta->at_ms = AtOf(vs.time);
+  meta->from_selector = true;
+  meta->selector = &vs;
+  const int64_t first_ref = meta->RefTime(range.start);
+  const int64_t last_ref = meta->RefTime(range.end);
+  return source_->SelectEach(
+      vs.matchers, first_ref - meta->range_ms + 1, last_ref, [&](Series& s) -> Status {
+        TSDB_RETURN_IF_ERROR(CheckInterrupt());
+        const auto held = static_cast<int64_t>(s.samples.size());
+        TSDB_RETURN_IF_ERROR(Hold(held));
+        // Range selections never include stale markers.
+        s.samples.erase(std::remove_if(s.samples.begin(), s.samples.end(),
+                                       [](const Sample& p) { return IsStaleNaN(p.v); }),
+                        s.samples.end());
+        Status status = fn(s);
+        Release(held);
+        return status;
+      });
 }
 
 // A range vector as a query result: the window at the one step.

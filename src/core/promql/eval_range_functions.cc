@@ -267,28 +267,6 @@ Result<Value> EvalRangeFunction(Evaluator* ev, const Call& e, const StepRange& r
   // smoothed, its offset shrunk by one, so that its windows end a lookback
   // later.
   const int64_t lookback = ev->options().lookback_delta_ms;
-  RangeInput in;
-  if (anchored || smoothed) {
-    const auto& ms = As<MatrixSelector>(matrix_arg);
-    const auto& vs = As<VectorSelector>(*ms.vector_selector);
-    TSDB_ASSIGN_OR_RETURN(const int64_t range_ms, ev->ResolveDuration(ms.range_ms, ms.range_expr));
-    TSDB_ASSIGN_OR_RETURN(const int64_t offset_ms, ev->OffsetOf(vs.time));
-    MatrixSelector wide;
-    auto wide_vs = std::make_unique<VectorSelector>();
-    wide_vs->name = vs.name;
-    wide_vs->matchers = vs.matchers;
-    wide_vs->time.at_ms = vs.time.at_ms;
-    wide_vs->time.at_anchor = vs.time.at_anchor;
-    wide_vs->time.original_offset_ms = smoothed ? offset_ms - lookback : offset_ms;
-    wide.range_ms = range_ms + (smoothed ? 2 : 1) * lookback;
-    wide.vector_selector = std::move(wide_vs);
-    TSDB_ASSIGN_OR_RETURN(in, ev->EvalRangeInput(wide, range));
-    // Back to the window the function reads.
-    in.range_ms = range_ms;
-    in.offset_ms = offset_ms;
-  } else {
-    TSDB_ASSIGN_OR_RETURN(in, ev->EvalRangeInput(matrix_arg, range));
-  }
   const bool delayed = ev->options().delayed_name_removal;
   // last_over_time and first_over_time act like an offset: they keep the
   // name (still dropping it if the series' own expression did).
@@ -297,17 +275,15 @@ Result<Value> EvalRangeFunction(Evaluator* ev, const Call& e, const StepRange& r
   const size_t steps = range.Count();
   Annotations& annos = ev->annotations();
 
-  int64_t input_points = 0;
-  for (const StepSeries& s : in.series) input_points += static_cast<int64_t>(s.points.size());
-
   Value out;
   out.type = ValueType::kVector;
   std::vector<bool> present;  // absent_over_time: steps some series has a value at
   if (fn == RangeFn::kAbsentOverTime) present.assign(steps, false);
 
-  for (StepSeries& s : in.series) {
-    TSDB_RETURN_IF_ERROR(ev->CheckInterrupt());
-    const std::vector<Sample>& points = s.points;
+  // One input series (its samples in time order) into one output series.
+  RangeInput in;
+  auto process = [&](Labels& labels, bool series_drop_name,
+                     const std::vector<Sample>& points) -> Status {
     StepSeries result;
     size_t lo = 0;  // first point after the window start
     size_t hi = 0;  // first point after the window end
@@ -337,19 +313,59 @@ Result<Value> EvalRangeFunction(Evaluator* ev, const Call& e, const StepRange& r
       }
       result.points.push_back(Sample{t, *v});
     }
-    if (result.points.empty()) continue;
+    if (result.points.empty()) return Status();
     if (counter_hint) {
-      const std::string_view metric = s.labels.MetricName();
+      const std::string_view metric = labels.MetricName();
       if (!metric.empty() && !EndsWith(metric, "_total") && !EndsWith(metric, "_sum") &&
           !EndsWith(metric, "_count") && !EndsWith(metric, "_bucket")) {
         annos.AddInfo(PossibleNonCounterInfo(metric));
       }
     }
     TSDB_RETURN_IF_ERROR(ev->Hold(static_cast<int64_t>(result.points.size())));
-    result.labels = std::move(s.labels);
-    result.drop_name = s.drop_name;
+    result.labels = std::move(labels);
+    result.drop_name = series_drop_name;
     if (drop_name) DropMetricName(&result, delayed);
     out.series.push_back(std::move(result));
+    return Status();
+  };
+
+  if (anchored || smoothed) {
+    // An anchored window also reads a lookback before its start; a smoothed
+    // one a lookback after its end too. Both are read through a selector
+    // widened to match: its range grown by the lookback (twice, smoothed)
+    // and, smoothed, its offset shrunk by one, so that its windows end a
+    // lookback later.
+    const auto& ms = As<MatrixSelector>(matrix_arg);
+    const auto& vs = As<VectorSelector>(*ms.vector_selector);
+    TSDB_ASSIGN_OR_RETURN(const int64_t range_ms, ev->ResolveDuration(ms.range_ms, ms.range_expr));
+    TSDB_ASSIGN_OR_RETURN(const int64_t offset_ms, ev->OffsetOf(vs.time));
+    MatrixSelector wide;
+    auto wide_vs = std::make_unique<VectorSelector>();
+    wide_vs->name = vs.name;
+    wide_vs->matchers = vs.matchers;
+    wide_vs->time.at_ms = vs.time.at_ms;
+    wide_vs->time.at_anchor = vs.time.at_anchor;
+    wide_vs->time.original_offset_ms = smoothed ? offset_ms - lookback : offset_ms;
+    wide.range_ms = range_ms + (smoothed ? 2 : 1) * lookback;
+    wide.vector_selector = std::move(wide_vs);
+    TSDB_ASSIGN_OR_RETURN(in, ev->EvalRangeInput(wide, range));
+    // Back to the window the function reads.
+    in.range_ms = range_ms;
+    in.offset_ms = offset_ms;
+  } else if (matrix_arg.kind == NodeKind::kMatrixSelector) {
+    // A selector's series are reduced one at a time, as they are read: the
+    // query holds one series' samples, not the selection's.
+    TSDB_RETURN_IF_ERROR(ev->StreamRangeSelector(
+        As<MatrixSelector>(matrix_arg), range, &in,
+        [&](Series& s) { return process(s.labels, false, s.samples); }));
+  } else {
+    TSDB_ASSIGN_OR_RETURN(in, ev->EvalRangeInput(matrix_arg, range));
+  }
+  int64_t input_points = 0;
+  for (const StepSeries& s : in.series) input_points += static_cast<int64_t>(s.points.size());
+  for (StepSeries& s : in.series) {
+    TSDB_RETURN_IF_ERROR(ev->CheckInterrupt());
+    TSDB_RETURN_IF_ERROR(process(s.labels, s.drop_name, s.points));
   }
   ev->Release(input_points);
 

@@ -13,6 +13,7 @@
 #define TSDB_SRC_CORE_PROMQL_EVALUATOR_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -81,6 +82,11 @@ class Evaluator {
 
   // Evaluates a matrix selector or subquery argument.
   Result<RangeInput> EvalRangeInput(const Expr& e, const StepRange& range);
+  // A matrix selector's series one at a time (stale markers removed), for
+  // functions that reduce each series on its own; `meta` gets the window
+  // parameters (its `series` stay empty).
+  Status StreamRangeSelector(const MatrixSelector& ms, const StepRange& range, RangeInput* meta,
+                             const std::function<Status(Series&)>& fn);
 
   // A duration node (literal ms or expression) in milliseconds.
   Result<int64_t> ResolveDuration(int64_t literal_ms, const ExprPtr& expr) const;
