@@ -19,7 +19,7 @@ DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
 REGRESS = codecs codec_errors describe guard tam_basic tam_sql layout compress bulk_insert vacuum_full block_delete verify custom_scan time_bucket aggregate_pushdown promql
 REGRESS_OPTS = --load-extension=tsdb
 # pg_isolation_regress specs/<test>.spec, outputs expected/<test>.out.
-ISOLATION = tam_concurrency compress_concurrency block_delete_concurrency copy_concurrency
+ISOLATION = tam_concurrency compress_concurrency block_delete_concurrency copy_concurrency prom_write_concurrency
 ISOLATION_OPTS = --load-extension=tsdb
 
 PG_CONFIG ?= pg_config

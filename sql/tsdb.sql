@@ -159,7 +159,9 @@ CREATE TABLE tsdb_internal.layouts (
   time_column name NOT NULL,
   series_key name[] NOT NULL
 );
-SELECT pg_catalog.pg_extension_config_dump('tsdb_internal.layouts', '');
+-- The extension's own table (tsdb.prom_samples) gets its layout from this script again.
+SELECT pg_catalog.pg_extension_config_dump('tsdb_internal.layouts',
+                                           'WHERE relid <> ''tsdb.prom_samples''::regclass');
 
 CREATE FUNCTION tsdb_internal.default_layout(tbl regclass, OUT time_column name, OUT series_key name[])
 LANGUAGE sql STABLE AS $$

@@ -22,10 +22,22 @@ UPDATE m SET v = v + 1 WHERE host = 'host_4';
 CREATE TABLE s (series_id bigint, time timestamptz, value float8) USING tsdb;
 SELECT tsdb.set_layout('s', 'time', ARRAY['series_id']);
 INSERT INTO s VALUES (1, '2020-01-01', 1.5);
+-- The Prometheus data model (extension members whose rows are dumped).
+SELECT tsdb.promql_load($$
+load 1m
+  up{job="a"} 1 0 1 stale
+  up{job="b"} 0+1x20
+$$);
 SQL
 fingerprint() {
   psql -X -At -v ON_ERROR_STOP=1 -d "$1" \
     -c "SELECT count(*), md5(string_agg(m::text, '|' ORDER BY m::text)) FROM m"
+}
+promql() {
+  psql -X -At -v ON_ERROR_STOP=1 -d "$1" -c "
+    SELECT string_agg(labels::text || '=' || value, ' ' ORDER BY labels::text)
+    FROM tsdb.promql_query('up', 'epoch'::timestamptz + interval '150 seconds')" \
+    -c "SELECT count(*) FROM tsdb.prom_series" -c "SELECT nextval('tsdb.prom_series_id_seq')"
 }
 pg_dump -Fc -d "$src" -f "$dump"
 # Only the layouts (extension configuration) may be dumped from tsdb_internal.
@@ -41,6 +53,10 @@ stored=$(psql -X -At -F ' ' -d "$dst" -c "
          (SELECT coalesce(sum(row_count), 0) FROM tsdb_internal.blocks WHERE storage_id = tsdb_internal.storage_id('m'))")
 read -r hot warm <<<"$stored"
 echo "source: $before; restored: $after; after restore: $hot hot rows, $warm rows in blocks"
+prom_before=$(promql "$src")
+prom_after=$(promql "$dst")
+echo "PromQL: source: $(echo $prom_before); restored: $(echo $prom_after)"
+[ "$prom_before" = "$prom_after" ] || { echo "FAIL: the Prometheus data differs after restore"; exit 1; }
 [ "$before" = "$after" ] || { echo "FAIL: restored rows differ"; exit 1; }
 # pg_restore loads with COPY, which writes long runs of a series as blocks.
 [ "$warm" -gt 0 ] || { echo "FAIL: the restore's COPY wrote no blocks"; exit 1; }
