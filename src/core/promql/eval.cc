@@ -212,6 +212,7 @@ Result<RangeInput> Evaluator::EvalRangeInput(const Expr& e, const StepRange& ran
     const auto& ms = As<MatrixSelector>(e);
     const auto& vs = As<VectorSelector>(*ms.vector_selector);
     TSDB_ASSIGN_OR_RETURN(in.range_ms, ResolveDuration(ms.range_ms, ms.range_expr));
+    if (in.range_ms <= 0) return InvalidArgument("duration must be greater than 0");
     TSDB_ASSIGN_OR_RETURN(in.offset_ms, OffsetOf(vs.time));
     in.at_ms = AtOf(vs.time);
     in.from_selector = true;
@@ -238,6 +239,7 @@ Result<RangeInput> Evaluator::EvalRangeInput(const Expr& e, const StepRange& ran
   }
   const auto& sq = As<SubqueryExpr>(e);
   TSDB_ASSIGN_OR_RETURN(in.range_ms, ResolveDuration(sq.range_ms, sq.range_expr));
+  if (in.range_ms <= 0) return InvalidArgument("duration must be greater than 0");
   TSDB_ASSIGN_OR_RETURN(int64_t step, ResolveDuration(sq.step_ms, sq.step_expr));
   if (step == 0 && sq.step_expr == nullptr) step = options_.default_subquery_step_ms;
   if (step <= 0) return InvalidArgument("subquery step must be greater than 0, got %d ms", step);
@@ -264,6 +266,7 @@ Status Evaluator::StreamRangeSelector(const MatrixSelector& ms, const StepRange&
                                       const std::function<Status(Series&)>& fn) {
   const auto& vs = As<VectorSelector>(*ms.vector_selector);
   TSDB_ASSIGN_OR_RETURN(meta->range_ms, ResolveDuration(ms.range_ms, ms.range_expr));
+  if (meta->range_ms <= 0) return InvalidArgument("duration must be greater than 0");
   TSDB_ASSIGN_OR_RETURN(meta->offset_ms, OffsetOf(vs.time));
   meta->at_ms = AtOf(vs.time);
   meta->from_selector = true;

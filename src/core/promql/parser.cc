@@ -725,6 +725,9 @@ class Parser {
       auto ms = std::make_unique<MatrixSelector>();
       ms->pos = {e->pos.start, close.pos + 1};
       if (!SetDuration(std::move(range), &ms->range_ms, &ms->range_expr)) return nullptr;
+      if (ms->range_expr == nullptr && ms->range_ms <= 0) {
+        return Fail(brackets, "duration must be greater than 0");
+      }
       ms->vector_selector = std::move(e);
       return ms;
     }
@@ -734,11 +737,19 @@ class Parser {
     if (Peek().kind != TokenKind::kColon) return Unexpected("subquery or range", "\":\" or \"]\"");
     Next();
     auto sq = std::make_unique<SubqueryExpr>();
+    const PositionRange range_pos = range->pos;
     if (!SetDuration(std::move(range), &sq->range_ms, &sq->range_expr)) return nullptr;
+    if (sq->range_expr == nullptr && sq->range_ms <= 0) {
+      return Fail(range_pos, "duration must be greater than 0");
+    }
     if (Peek().kind != TokenKind::kRightBracket) {
       ExprPtr step = ParseDurationExpression(1);
       if (!step) return nullptr;
+      const PositionRange step_pos = step->pos;
       if (!SetDuration(std::move(step), &sq->step_ms, &sq->step_expr)) return nullptr;
+      if (sq->step_expr == nullptr && sq->step_ms < 0) {
+        return Fail(step_pos, "duration must be greater than 0");
+      }
       if (Peek().kind != TokenKind::kRightBracket) {
         return Unexpected("subquery selector", "\"]\"");
       }
@@ -985,9 +996,11 @@ class Parser {
       if (!LiteralValue(n, &seconds)) return nullptr;
       seconds *= sign;
     }
+    // Prometheus bounds the seconds by int64; the milliseconds must fit too
+    // (Go's conversion of a float too large is undefined as well).
     if (!std::isfinite(seconds) ||
-        seconds >= static_cast<double>(std::numeric_limits<int64_t>::max()) ||
-        seconds <= static_cast<double>(std::numeric_limits<int64_t>::min())) {
+        seconds * 1000 >= static_cast<double>(std::numeric_limits<int64_t>::max()) ||
+        seconds * 1000 <= static_cast<double>(std::numeric_limits<int64_t>::min())) {
       return Fail(e->pos, absl::StrFormat("timestamp out of bounds for @ modifier: %f", seconds));
     }
     TimeModifiers* time = TimeModifiersOf(e.get(), "@ modifier");

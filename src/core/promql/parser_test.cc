@@ -229,6 +229,12 @@ TEST(ParserTest, SemanticErrors) {
                                       "subqueries"},
       {"info(x, y)", "1:9: parse error: expected label selectors only, got vector selector "
                      "instead"},
+      {"x[-1m]", "1:2: parse error: duration must be greater than 0"},
+      {"x[0s]", "1:2: parse error: duration must be greater than 0"},
+      {"x[0s:1m]", "1:3: parse error: duration must be greater than 0"},
+      {"x[5m:-1m]", "1:6: parse error: duration must be greater than 0"},
+      {"x @ 1e17", "1:1: parse error: timestamp out of bounds for @ modifier: "
+                   "100000000000000000.000000"},
   };
   for (const auto& [query, want] : cases) EXPECT_EQ(ErrorOf(query), want) << query;
   // info()'s label selector may match everything.

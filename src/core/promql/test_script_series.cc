@@ -130,6 +130,16 @@ class ValueReader {
   }
 
  private:
+  // Room for n + 1 more values: a line expands to at most kMaxValues (a
+  // typo like `1x100000000000` must not exhaust memory).
+  static constexpr uint64_t kMaxValues = 10000000;
+  static Status CheckRoom(const std::vector<SequenceValue>& out, uint64_t n) {
+    if (n >= kMaxValues || out.size() + n + 1 > kMaxValues) {
+      return InvalidArgument("series values expand to more than %d values", kMaxValues);
+    }
+    return Status();
+  }
+
   bool At(char c) const { return pos_ < in_.size() && in_[pos_] == c; }
   bool AtHistogram() const { return in_.substr(pos_, 2) == "{{"; }
 
@@ -145,6 +155,7 @@ class ValueReader {
         return InvalidArgument("unexpected %s after \"_\" in series values", Next());
       }
       // `_xN` is N positions (not N+1, unlike the other forms).
+      TSDB_RETURN_IF_ERROR(CheckRoom(*out, n));
       for (uint64_t i = 0; i < n; ++i) out->push_back(SequenceValue{0, true, false});
       return Status();
     }
@@ -153,6 +164,7 @@ class ValueReader {
     if (At('x')) {
       ++pos_;
       TSDB_ASSIGN_OR_RETURN(uint64_t n, ReadRepetition());
+      TSDB_RETURN_IF_ERROR(CheckRoom(*out, n));
       for (uint64_t i = 0; i <= n; ++i) out->push_back(SequenceValue{value, false, false});
       return Status();
     }
@@ -164,6 +176,7 @@ class ValueReader {
       }
       ++pos_;
       TSDB_ASSIGN_OR_RETURN(uint64_t n, ReadRepetition());
+      TSDB_RETURN_IF_ERROR(CheckRoom(*out, n));
       // Repeated addition, as the Go parser does: a+b+b+... (not a+k*b).
       for (uint64_t i = 0; i <= n; ++i) {
         out->push_back(SequenceValue{value, false, false});
@@ -196,6 +209,7 @@ class ValueReader {
     if (At('x')) {
       ++pos_;
       TSDB_ASSIGN_OR_RETURN(uint64_t n, ReadRepetition());
+      TSDB_RETURN_IF_ERROR(CheckRoom(*out, n));
       count = n + 1;
     }
     if (pos_ < in_.size() && !IsSpace(in_[pos_])) {

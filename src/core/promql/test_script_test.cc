@@ -389,5 +389,13 @@ TEST(ScriptParseTest, HiddenCheckHelpers) {
   EXPECT_EQ(std::find(unsafe.begin(), unsafe.end(), "rate"), unsafe.end());
 }
 
+TEST(ScriptSeriesTest, ExpansionIsBounded) {
+  // A typo in a repetition count must not exhaust memory.
+  EXPECT_FALSE(ParseSeriesDesc("x 1x100000000000").ok());
+  EXPECT_FALSE(ParseSeriesDesc("x 0+1x18446744073709551615").ok());
+  EXPECT_FALSE(ParseSeriesDesc("x _x100000000000").ok());
+  EXPECT_TRUE(ParseSeriesDesc("x 1x1000").ok());
+}
+
 }  // namespace
 }  // namespace tsdb::promql
