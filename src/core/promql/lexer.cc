@@ -78,9 +78,12 @@ void AppendUtf8(std::string* out, char32_t r) {
 // Whether Go's strconv prints the rune as itself (an approximation of
 // unicode.IsPrint good for the runes error messages meet: controls, the
 // C1 block and the soft hyphen are not printable).
+// An approximation of Go's unicode.IsPrint (without its tables): controls,
+// surrogates and noncharacters are not printable.
 bool IsPrintable(char32_t r) {
   if (r < 0x20 || (r >= 0x7F && r < 0xA0) || r == 0xAD) return false;
   if (r >= 0xD800 && r <= 0xDFFF) return false;
+  if ((r >= 0xFDD0 && r <= 0xFDEF) || (r & 0xFFFE) == 0xFFFE) return false;
   return r <= 0x10FFFF;
 }
 
@@ -212,6 +215,11 @@ std::string GoQuote(std::string_view text) {
     const char32_t r = DecodeRune(text.substr(i), &width);
     if (r == kReplacement && width == 1) {
       absl::StrAppendFormat(&out, "\\x%02x", static_cast<unsigned>(static_cast<uint8_t>(text[i])));
+    } else if (r == kReplacement) {
+      // Escaped, unlike Go: the lexer (as Prometheus's) takes a literal
+      // U+FFFD in a string for an invalid byte, and printed queries must
+      // read back.
+      out.append("\\ufffd");
     } else {
       AppendQuotedRune(&out, r, '"');
     }

@@ -129,40 +129,47 @@ Result<uint64_t> ParseCount(std::string_view text) {
 
 // test.go's parseSTItem: one item of a start-timestamp sequence.
 Status ParseStartItem(std::string_view item, double previous, std::vector<SequenceValue>* out) {
-  const auto add = [&](uint64_t n, SequenceValue v) {
+  // At most kMaxStartValues per line (a typo in a count must not exhaust
+  // memory).
+  constexpr uint64_t kMaxStartValues = 10000000;
+  const auto room = [&](uint64_t n) -> Status {
+    if (n > kMaxStartValues || out->size() + n > kMaxStartValues) {
+      return absl::InvalidArgumentError("ST sequence expands to more than 10000000 values");
+    }
+    return Status();
+  };
+  const auto add = [&](uint64_t n, SequenceValue v) -> Status {
+    TSDB_RETURN_IF_ERROR(room(n));
     for (uint64_t i = 0; i < n; ++i) out->push_back(v);
+    return Status();
   };
   if (item == "_") {
-    add(1, SequenceValue{0, true, false});
-    return Status();
+    return add(1, SequenceValue{0, true, false});
   }
   if (StartsWith(item, "_x")) {
     Result<uint64_t> n = ParseCount(item.substr(2));
     if (!n.ok() || *n == 0) return absl::InvalidArgumentError("invalid repeat count");
-    add(*n, SequenceValue{0, true, false});
-    return Status();
+    return add(*n, SequenceValue{0, true, false});
   }
   // `*` repeats the previous offset.
   if (item == "*") {
-    add(1, SequenceValue{previous, false, false});
-    return Status();
+    return add(1, SequenceValue{previous, false, false});
   }
   if (StartsWith(item, "*x")) {
     TSDB_ASSIGN_OR_RETURN(uint64_t n, ParseCount(item.substr(2)));
-    add(n + 1, SequenceValue{previous, false, false});
-    return Status();
+    if (n >= kMaxStartValues) return room(n);
+    return add(n + 1, SequenceValue{previous, false, false});
   }
   int64_t base;
   std::string_view rest;
   TSDB_RETURN_IF_ERROR(ParseDurationPrefix(item, &base, &rest));
   if (rest.empty()) {
-    add(1, SequenceValue{static_cast<double>(base), false, false});
-    return Status();
+    return add(1, SequenceValue{static_cast<double>(base), false, false});
   }
   if (rest[0] == 'x') {
     TSDB_ASSIGN_OR_RETURN(uint64_t n, ParseCount(rest.substr(1)));
-    add(n + 1, SequenceValue{static_cast<double>(base), false, false});
-    return Status();
+    if (n >= kMaxStartValues) return room(n);
+    return add(n + 1, SequenceValue{static_cast<double>(base), false, false});
   }
   if (rest[0] != '+' && rest[0] != '-') {
     return absl::InvalidArgumentError(
@@ -181,10 +188,14 @@ Status ParseStartItem(std::string_view item, double previous, std::vector<Sequen
     return absl::InvalidArgumentError("expected 'x<count>' after step duration");
   }
   TSDB_ASSIGN_OR_RETURN(uint64_t n, ParseCount(rest2.substr(1)));
+  if (n >= kMaxStartValues) return room(n);
+  TSDB_RETURN_IF_ERROR(room(n + 1));
   int64_t offset = base;
   for (uint64_t i = 0; i <= n; ++i) {
     out->push_back(SequenceValue{static_cast<double>(offset), false, false});
-    offset += delta;
+    if (i < n && __builtin_add_overflow(offset, delta, &offset)) {
+      return absl::InvalidArgumentError("ST offsets overflow");
+    }
   }
   return Status();
 }
@@ -242,7 +253,7 @@ Result<StartLine> ParseStartLine(std::string_view def, int line) {
 
 // test.go's loadCmd.set: the samples of one series line, a later series
 // with the same labels replacing the earlier one.
-void SetSeries(LoadCommand* cmd, int line, Labels labels, const std::vector<SequenceValue>& vals,
+Status SetSeries(LoadCommand* cmd, int line, Labels labels, const std::vector<SequenceValue>& vals,
                const std::vector<SequenceValue>& starts,
                const std::vector<SequenceValue>& default_starts) {
   LoadSeries series;
@@ -250,15 +261,23 @@ void SetSeries(LoadCommand* cmd, int line, Labels labels, const std::vector<Sequ
   series.labels = std::move(labels);
   for (size_t i = 0; i < vals.size(); ++i) {
     const SequenceValue& v = vals[i];
-    const int64_t t = static_cast<int64_t>(i) * cmd->interval_ms;
+    int64_t t;
+    if (__builtin_mul_overflow(static_cast<int64_t>(i), cmd->interval_ms, &t)) {
+      return LineError(line, "sample times overflow");
+    }
     if (v.histogram) series.has_histograms = true;
     if (v.omitted || v.histogram) continue;
     LoadSample sample{t, v.value, 0};
+    const SequenceValue* start = nullptr;
     if (!starts.empty()) {
-      if (!starts[i].omitted) sample.start_time = t + static_cast<int64_t>(starts[i].value);
+      start = &starts[i];
     } else if (!default_starts.empty()) {
-      const SequenceValue& d = default_starts[i % default_starts.size()];
-      if (!d.omitted) sample.start_time = t + static_cast<int64_t>(d.value);
+      start = &default_starts[i % default_starts.size()];
+    }
+    // Offsets are durations in ms (well inside int64), but t + offset may not be.
+    if (start != nullptr && !start->omitted &&
+        __builtin_add_overflow(t, static_cast<int64_t>(start->value), &sample.start_time)) {
+      return LineError(line, "start times overflow");
     }
     series.samples.push_back(sample);
   }
@@ -266,10 +285,11 @@ void SetSeries(LoadCommand* cmd, int line, Labels labels, const std::vector<Sequ
   for (LoadSeries& existing : cmd->series) {
     if (existing.labels == series.labels) {
       existing = std::move(series);
-      return;
+      return Status();
     }
   }
   cmd->series.push_back(std::move(series));
+  return Status();
 }
 
 // Parses the load command at lines[*i] and its block; *i ends on the
@@ -327,7 +347,8 @@ Result<LoadCommand> ParseLoad(const std::vector<std::string_view>& lines, size_t
       starts = std::move(pending->offsets);
       pending.reset();
     }
-    SetSeries(&cmd, def_line, std::move(desc->labels), desc->values, starts, default_starts);
+    TSDB_RETURN_IF_ERROR(
+        SetSeries(&cmd, def_line, std::move(desc->labels), desc->values, starts, default_starts));
   }
   if (pending) return LineError(pending_line, "@st line has no following sample line");
   for (size_t k = first_line; k <= *i; ++k) {
