@@ -9,7 +9,8 @@
 // data below is shaped so the encoder picks each one; the table printed at
 // the end shows what it picked), fuzz_block_decode gets valid blocks, and
 // fuzz_promql_lex gets PromQL queries (valid, and each ending in an error),
-// fuzz_promql_parse whole expressions, fuzz_promql_script promqltest scripts.
+// fuzz_promql_parse and fuzz_promql_eval whole expressions, fuzz_promql_script
+// promqltest scripts.
 // fuzz_roundtrip gets generator inputs for every type and generator (the
 // input layout is described in fuzz_roundtrip.cc). Seeds are deterministic:
 // re-running the tool rewrites the same bytes. Exits 1 when a codec ends up
@@ -455,6 +456,23 @@ int main(int argc, char** argv) {
   };
   for (size_t i = 0; i < sizeof(expressions) / sizeof(expressions[0]); ++i) {
     out.Add("expr" + std::to_string(i), expressions[i]);
+  }
+
+  // The evaluator gets the parser's expressions and some of every node kind
+  // over the target's own small data set (a, b, c_total, d_bucket).
+  if (!out.Start("fuzz_promql_eval")) return 1;
+  for (size_t i = 0; i < sizeof(expressions) / sizeof(expressions[0]); ++i) {
+    out.Add("expr" + std::to_string(i), expressions[i]);
+  }
+  const char* evals[] = {
+      "rate(c_total[1m])", "sum by (job) (a)", "histogram_quantile(0.9, d_bucket)", "a[5m:30s]",
+      "max_over_time(a[2m])", "topk(2, a)", "label_replace(a, \"x\", \"$1\", \"job\", \"(.*)\")",
+      "a + on(i) group_left b", "sort_desc(b)", "count_values(\"v\", a)", "absent(nope)",
+      "predict_linear(a[5m], 60)", "quantile_over_time(0.5, a[5m])", "a offset 1m @ 100",
+      "deriv(a[5m:1m])",
+  };
+  for (size_t i = 0; i < sizeof(evals) / sizeof(evals[0]); ++i) {
+    out.Add("eval" + std::to_string(i), evals[i]);
   }
 
   // promqltest scripts: loads of every value form, evals of both kinds.

@@ -327,6 +327,13 @@ Result<Value> Evaluator::EvalUnary(const UnaryExpr& e, const StepRange& range) {
 
 Result<Value> Evaluator::Eval(const Expr& e, const StepRange& range) {
   TSDB_RETURN_IF_ERROR(CheckInterrupt());
+  // Every node produces up to a value per step: a range with more steps
+  // than samples may be held (a subquery like x[100y:1ms]) cannot fit.
+  if (range.end < range.start || range.step <= 0 ||
+      (range.end - range.start) / range.step >= options_.max_samples) {
+    return LimitExceeded("query processing would load too many samples into memory in query "
+                         "execution");
+  }
   switch (e.kind) {
     case NodeKind::kNumberLiteral: return ScalarValue(As<NumberLiteral>(e).value, range.Count());
     case NodeKind::kStringLiteral: {
