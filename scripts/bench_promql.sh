@@ -325,8 +325,8 @@ echo "Median ms of $runs runs per side after a warm-up, wall time of a client fe
   "tsdb/Prometheus < 1: tsdb is faster."
 echo "Storage: tsdb $bytes_per_sample bytes/sample (tsdb.table_stats), Prometheus" \
   "$(awk -v b="$prom_bytes" -v n="$samples" 'BEGIN { printf "%.2f", b / n }') bytes/sample" \
-  "($blocks blocks). tsdb load: $load_rate samples/s (COPY of prom_samples by id, 2 sessions)" \
-  "${metrics_rate:+, $metrics_rate samples/s through COPY tsdb.metrics (1 session, $metrics_hosts hosts)}."
+  "($blocks blocks). tsdb load: $load_rate samples/s (COPY of prom_samples by id, 2 sessions)${metrics_rate:+;}" \
+  "${metrics_rate:+$metrics_rate samples/s through COPY tsdb.metrics (1 session, $metrics_hosts hosts, rolled back)}."
 echo
 cat "$table"
 note "total $(seconds $(($(now_us) - t_start))) s"
