@@ -74,8 +74,8 @@ cd "$root"
 # shellcheck source=SCRIPTDIR/lib.sh
 . scripts/lib.sh
 
-printf -v cmdline ' %q' "$@"
-cmdline="scripts/bench_promql.sh$cmdline"
+cmdline=scripts/bench_promql.sh
+[ $# -eq 0 ] || printf -v cmdline '%s%s' "$cmdline" "$(printf ' %q' "$@")"
 
 size=XS
 hosts=""
