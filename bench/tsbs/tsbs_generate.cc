@@ -1,9 +1,12 @@
 // TSBS-like "cpu-only" data generator, written from ../shared/bench/TSBS.md
 // (no TSBS code). Writes CSV for COPY ... FROM STDIN (FORMAT csv) on stdout,
-// or with --binary COPY's binary format for COPY ... (FORMAT binary).
+// or with --binary COPY's binary format for COPY ... (FORMAT binary); or the
+// same data as Prometheus series (scripts/bench_promql.sh).
 //
 //   tsdb_tsbs_generate [--size XS|S|M|L | --hosts N --hours H] [--seed S]
-//                      [--format tags|heap|wide] [--binary] [--part K/N] [--count]
+//                      [--format tags|heap|wide|openmetrics|metrics|samples]
+//                      [--binary] [--part K/N] [--count]
+//                      [--series-ids FILE] [--ticks all|first|rest]
 //
 //   --size     XS 100 hosts x 24 h, S 1000 x 24 h, M 4000 x 24 h, L 4000 x 72 h
 //              (default XS); --hosts and --hours override either half
@@ -15,12 +18,36 @@
 //                (always empty, i.e. NULL)
 //              wide: hostname in the table (the form a tsdb table uses):
 //                time, hostname, usage_user .. usage_guest_nice
+//              The Prometheus formats hold per host 11 series: the 10 fields
+//              as gauges cpu_usage_user .. cpu_usage_guest_nice, and the
+//              counter cpu_usage_user_total, the running sum of usage_user
+//              (so that rate() has a counter to work on). Labels: __name__,
+//              hostname and the 9 tags, named as in the tags table.
+//              openmetrics: OpenMetrics text for `promtool tsdb
+//                create-blocks-from openmetrics`: per metric family a
+//                `# TYPE` line (gauge; the counter's family is typed
+//                unknown, since a counter family may not carry the
+//                _total suffix in its own name), its samples series by
+//                series in time order, timestamps in seconds, `# EOF` last
+//              metrics: text rows for COPY tsdb.metrics (labels, time, value)
+//                FROM STDIN: labels as a jsonb object, series by series
+//              samples: binary rows for COPY tsdb.prom_samples (series_id,
+//                time, value) FROM STDIN (FORMAT binary), series by series;
+//                needs --series-ids
 //   --binary   COPY's binary format (heap and wide only): time as
 //              timestamptz, tags_id int4, fields float8, additional_tags NULL
 //   --part K/N only hosts whose index % N == K (still epoch-major), so that N
 //              sessions can load disjoint parts in parallel
 //   --count    print the number of rows the other flags would produce, and
-//              nothing else
+//              nothing else (for openmetrics: samples)
+//   --series-ids FILE  (samples) the series ids, one series a line:
+//              id TAB metric name TAB hostname, as
+//              `SELECT id, metric_name, labels->>'hostname' FROM
+//              tsdb.prom_series_labels` prints them; every generated series
+//              must be there
+//   --ticks    (metrics, samples) all samples (default), only each series'
+//              first, or all but the first: load the first through
+//              tsdb.metrics, which creates the series, then the rest by id
 //
 // Determinism: every host has its own std::mt19937_64, seeded from --seed and
 // the host index, and draws its tags, then its 10 initial states, then 10
@@ -31,9 +58,10 @@
 // specified bit for bit).
 //
 // Rows: one per host every 10 s from 2016-01-01T00:00:00Z, epoch-major then
-// host order. Each field starts at state0 ~ U[0,100); a row emits
-// floor(state), then state += N(0,1), clamped to [0,100]. So the first row
-// of a host holds floor(state0), as in bench/bench_data.cc's tsbs_cpu set.
+// host order (the Prometheus formats: series-major). Each field starts at
+// state0 ~ U[0,100); a row emits floor(state), then state += N(0,1), clamped
+// to [0,100]. So the first row of a host holds floor(state0), as in
+// bench/bench_data.cc's tsbs_cpu set.
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -43,6 +71,7 @@
 #include <cstring>
 #include <random>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
@@ -168,7 +197,7 @@ struct Host {
   double state[kFields];
 };
 
-// Buffered stdout: one fwrite per kFlushAt bytes. A row is at most ~150
+// Buffered stdout: one fwrite per kFlushAt bytes. A row is at most ~300
 // bytes, so the slack after kFlushAt is never reached.
 class Output {
  public:
@@ -248,7 +277,8 @@ std::string FormatTime(int64_t epoch_seconds) {
   return out;
 }
 
-enum class Format { kTags, kHeap, kWide };
+enum class Format { kTags, kHeap, kWide, kOpenMetrics, kMetrics, kSamples };
+enum class Ticks { kAll, kFirst, kRest };
 
 struct Options {
   int64_t hosts = 100;
@@ -259,14 +289,21 @@ struct Options {
   int64_t parts = 1;
   bool count = false;
   bool binary = false;
+  std::string series_ids;  // --series-ids FILE
+  Ticks ticks = Ticks::kAll;
 };
+
+bool IsProm(Format f) {
+  return f == Format::kOpenMetrics || f == Format::kMetrics || f == Format::kSamples;
+}
 
 [[noreturn]] void Usage(const std::string& error) {
   std::fprintf(stderr,
                "tsdb_tsbs_generate: %s\n"
                "usage: tsdb_tsbs_generate [--size XS|S|M|L | --hosts N --hours H] [--seed S]\n"
-               "                          [--format tags|heap|wide] [--binary] [--part K/N]\n"
-               "                          [--count]\n",
+               "                          [--format tags|heap|wide|openmetrics|metrics|samples]\n"
+               "                          [--binary] [--part K/N] [--count]\n"
+               "                          [--series-ids FILE] [--ticks all|first|rest]\n",
                error.c_str());
   std::exit(2);
 }
@@ -323,8 +360,27 @@ Options ParseOptions(int argc, char** argv) {
         o.format = Format::kHeap;
       } else if (value == "wide") {
         o.format = Format::kWide;
+      } else if (value == "openmetrics") {
+        o.format = Format::kOpenMetrics;
+      } else if (value == "metrics") {
+        o.format = Format::kMetrics;
+      } else if (value == "samples") {
+        o.format = Format::kSamples;
       } else {
-        Usage("unknown format in " + what + " (expected tags, heap or wide)");
+        Usage("unknown format in " + what +
+              " (expected tags, heap, wide, openmetrics, metrics or samples)");
+      }
+    } else if (flag == "--series-ids") {
+      o.series_ids = std::string(value);
+    } else if (flag == "--ticks") {
+      if (value == "all") {
+        o.ticks = Ticks::kAll;
+      } else if (value == "first") {
+        o.ticks = Ticks::kFirst;
+      } else if (value == "rest") {
+        o.ticks = Ticks::kRest;
+      } else {
+        Usage("unknown ticks in " + what + " (expected all, first or rest)");
       }
     } else if (flag == "--part") {
       const size_t slash = value.find('/');
@@ -339,7 +395,15 @@ Options ParseOptions(int argc, char** argv) {
   }
   if (hosts > 0) o.hosts = hosts;
   if (hours > 0) o.hours = hours;
-  if (o.binary && o.format == Format::kTags) Usage("--binary is for --format heap or wide");
+  if (o.binary && o.format != Format::kHeap && o.format != Format::kWide) {
+    Usage("--binary is for --format heap or wide (samples is always binary)");
+  }
+  if (o.format == Format::kSamples && o.series_ids.empty() && !o.count) {
+    Usage("--format samples needs --series-ids FILE");
+  }
+  if (o.ticks != Ticks::kAll && o.format != Format::kMetrics && o.format != Format::kSamples) {
+    Usage("--ticks is for --format metrics or samples");
+  }
   return o;
 }
 
@@ -451,18 +515,220 @@ void WriteRows(const Options& o, const std::vector<int64_t>& indices, Output* ou
   }
 }
 
+// --- Prometheus series (scripts/bench_promql.sh) ----------------------------
+
+// The series of a host: the 10 fields as gauges, then the counter.
+constexpr int kPromSeries = kFields + 1;
+constexpr const char* kPromMetrics[kPromSeries] = {
+    "cpu_usage_user",   "cpu_usage_system", "cpu_usage_idle",       "cpu_usage_nice",
+    "cpu_usage_iowait", "cpu_usage_irq",    "cpu_usage_softirq",    "cpu_usage_steal",
+    "cpu_usage_guest",  "cpu_usage_guest_nice", "cpu_usage_user_total"};
+constexpr int kCounterSource = 0;  // cpu_usage_user_total sums usage_user
+
+// A host's values of series `series` (index into kPromMetrics), one per tick:
+// the same draws as WriteRows makes, so the same numbers as the heap rows.
+void HostSeriesValues(const Options& o, int64_t h, int series, int64_t ticks,
+                      std::vector<double>* out) {
+  Host host(o.seed, h);
+  const int field = series < kFields ? series : kCounterSource;
+  out->resize(static_cast<size_t>(ticks));
+  double sum = 0;
+  for (int64_t tick = 0; tick < ticks; ++tick) {
+    for (int f = 0; f < kFields; ++f) {
+      if (f == field) {
+        const double v = std::floor(host.state[f]);
+        sum += v;  // integers below 2^53: exact
+        (*out)[static_cast<size_t>(tick)] = series < kFields ? v : sum;
+      }
+      host.state[f] = std::clamp(host.state[f] + host.rnd.Normal(), 0.0, 100.0);
+    }
+  }
+}
+
+// A host's labels other than __name__, in name order: (name, value).
+std::vector<std::pair<std::string, std::string>> HostLabels(const Options& o, int64_t h) {
+  Random rnd(o.seed, static_cast<uint64_t>(h));
+  const Tags t = DrawTags(&rnd);
+  const Region& region = kRegions[t.region];
+  return {{"arch", kArch[t.arch]},
+          {"datacenter", region.datacenters[t.datacenter]},
+          {"hostname", "host_" + std::to_string(h)},
+          {"os", kOs[t.os]},
+          {"rack", std::to_string(t.rack)},
+          {"region", region.name},
+          {"service", std::to_string(t.service)},
+          {"service_environment", kEnvironment[t.environment]},
+          {"service_version", std::to_string(t.service_version)},
+          {"team", kTeam[t.team]}};
+}
+
+// A float8 as the shortest text that reads back to it (std::to_chars).
+void Double(double v, Output* out) {
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out->Bytes(buf, static_cast<size_t>(r.ptr - buf));
+}
+
+// Family by family (OpenMetrics forbids interleaving them), series by
+// series, time order within a series.
+void WriteOpenMetrics(const Options& o, const std::vector<int64_t>& indices, Output* out) {
+  const int64_t ticks = o.hours * 3600 / kIntervalSeconds;
+  std::vector<double> values;
+  for (int s = 0; s < kPromSeries; ++s) {
+    out->Str("# TYPE ");
+    out->Str(kPromMetrics[s]);
+    out->Str(s < kFields ? " gauge" : " unknown");
+    out->EndRow();
+    for (const int64_t h : indices) {
+      std::string prefix = kPromMetrics[s];
+      char sep = '{';
+      for (const auto& [name, value] : HostLabels(o, h)) {
+        prefix += sep + name + "=\"" + value + "\"";
+        sep = ',';
+      }
+      prefix += "} ";
+      HostSeriesValues(o, h, s, ticks, &values);
+      for (int64_t tick = 0; tick < ticks; ++tick) {
+        out->Str(prefix);
+        Double(values[static_cast<size_t>(tick)], out);
+        out->Char(' ');
+        out->Int(kStartEpochSeconds + tick * kIntervalSeconds);
+        out->EndRow();
+      }
+    }
+  }
+  out->Str("# EOF");
+  out->EndRow();
+}
+
+// The ticks --ticks selects: [*begin, *end).
+void TickRange(const Options& o, int64_t* begin, int64_t* end) {
+  const int64_t ticks = o.hours * 3600 / kIntervalSeconds;
+  *begin = o.ticks == Ticks::kRest ? 1 : 0;
+  *end = o.ticks == Ticks::kFirst ? std::min<int64_t>(1, ticks) : ticks;
+}
+
+// Text rows for COPY tsdb.metrics FROM STDIN: jsonb labels, time, value.
+// The labels hold no tab, newline or backslash, so need no escaping.
+void WriteMetrics(const Options& o, const std::vector<int64_t>& indices, Output* out) {
+  int64_t begin, end;
+  TickRange(o, &begin, &end);
+  const int64_t ticks = o.hours * 3600 / kIntervalSeconds;
+  std::vector<std::string> times;
+  for (int64_t tick = begin; tick < end; ++tick) {
+    times.push_back(FormatTime(kStartEpochSeconds + tick * kIntervalSeconds));
+  }
+  std::vector<double> values;
+  for (const int64_t h : indices) {
+    const auto labels = HostLabels(o, h);
+    for (int s = 0; s < kPromSeries; ++s) {
+      std::string prefix = std::string("{\"__name__\": \"") + kPromMetrics[s] + "\"";
+      for (const auto& [name, value] : labels) prefix += ", \"" + name + "\": \"" + value + "\"";
+      prefix += "}\t";
+      HostSeriesValues(o, h, s, ticks, &values);
+      for (int64_t tick = begin; tick < end; ++tick) {
+        out->Str(prefix);
+        out->Str(times[static_cast<size_t>(tick - begin)]);
+        out->Char('\t');
+        Double(values[static_cast<size_t>(tick)], out);
+        out->EndRow();
+      }
+    }
+  }
+}
+
+// --series-ids: "metric\thostname" -> id.
+std::unordered_map<std::string, int64_t> ReadSeriesIds(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "r");
+  if (f == nullptr) {
+    std::perror(("tsdb_tsbs_generate: " + path).c_str());
+    std::exit(1);
+  }
+  std::unordered_map<std::string, int64_t> ids;
+  char line[1024];
+  int64_t lineno = 0;
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    ++lineno;
+    std::string_view l(line);
+    while (!l.empty() && (l.back() == '\n' || l.back() == '\r')) l.remove_suffix(1);
+    if (l.empty()) continue;
+    const size_t tab = l.find('\t');
+    int64_t id;
+    if (tab == std::string_view::npos || !ParseInt(l.substr(0, tab), &id)) {
+      std::fprintf(stderr,
+                   "tsdb_tsbs_generate: %s line %lld: expected id TAB metric TAB hostname, "
+                   "found \"%.*s\"\n",
+                   path.c_str(), static_cast<long long>(lineno), static_cast<int>(l.size()),
+                   l.data());
+      std::exit(1);
+    }
+    ids[std::string(l.substr(tab + 1))] = id;
+  }
+  std::fclose(f);
+  return ids;
+}
+
+// Binary rows for COPY tsdb.prom_samples (series_id, time, value).
+void WriteSamples(const Options& o, const std::vector<int64_t>& indices, Output* out) {
+  const auto ids = ReadSeriesIds(o.series_ids);
+  int64_t begin, end;
+  TickRange(o, &begin, &end);
+  const int64_t ticks = o.hours * 3600 / kIntervalSeconds;
+  out->Bytes(kBinarySignature, 11);
+  out->BigEndian<int32_t>(0);  // flags
+  out->BigEndian<int32_t>(0);  // header extension length
+  std::vector<double> values;
+  for (const int64_t h : indices) {
+    for (int s = 0; s < kPromSeries; ++s) {
+      const std::string key = std::string(kPromMetrics[s]) + "\thost_" + std::to_string(h);
+      const auto it = ids.find(key);
+      if (it == ids.end()) {
+        std::fprintf(stderr, "tsdb_tsbs_generate: no series id for %s host_%lld in %s\n",
+                     kPromMetrics[s], static_cast<long long>(h), o.series_ids.c_str());
+        std::exit(1);
+      }
+      HostSeriesValues(o, h, s, ticks, &values);
+      for (int64_t tick = begin; tick < end; ++tick) {
+        out->BigEndian<int16_t>(3);
+        out->BigEndian<int32_t>(8);
+        out->BigEndian<int64_t>(it->second);
+        out->BigEndian<int32_t>(8);
+        out->BigEndian<int64_t>(
+            (kStartEpochSeconds + tick * kIntervalSeconds - kPostgresEpochOffsetSeconds) * 1000000);
+        uint64_t bits;
+        std::memcpy(&bits, &values[static_cast<size_t>(tick)], 8);
+        out->BigEndian<int32_t>(8);
+        out->BigEndian<uint64_t>(bits);
+        out->EndBinaryRow();
+      }
+    }
+  }
+  out->BigEndian<int16_t>(-1);
+}
+
 int Main(int argc, char** argv) {
   const Options o = ParseOptions(argc, argv);
   std::vector<int64_t> indices;
   for (int64_t h = o.part; h < o.hosts; h += o.parts) indices.push_back(h);
   if (o.count) {
-    const int64_t per_host = o.format == Format::kTags ? 1 : o.hours * 3600 / kIntervalSeconds;
+    int64_t per_host = o.format == Format::kTags ? 1 : o.hours * 3600 / kIntervalSeconds;
+    if (IsProm(o.format)) {
+      int64_t begin = 0, end = per_host;
+      if (o.format != Format::kOpenMetrics) TickRange(o, &begin, &end);
+      per_host = kPromSeries * (end - begin);
+    }
     std::printf("%lld\n", static_cast<long long>(per_host * static_cast<int64_t>(indices.size())));
     return 0;
   }
   Output out;
   if (o.format == Format::kTags) {
     WriteTags(o, indices, &out);
+  } else if (o.format == Format::kOpenMetrics) {
+    WriteOpenMetrics(o, indices, &out);
+  } else if (o.format == Format::kMetrics) {
+    WriteMetrics(o, indices, &out);
+  } else if (o.format == Format::kSamples) {
+    WriteSamples(o, indices, &out);
   } else if (o.binary) {
     WriteBinaryRows(o, indices, &out);
   } else {
