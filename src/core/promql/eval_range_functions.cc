@@ -7,6 +7,8 @@
 // since the window (ref - range, ref] of step t only moves forward with t;
 // every window is handed to a kernel as a span of the series' own points.
 #include <algorithm>
+#include <cmath>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -282,11 +284,22 @@ Result<Value> EvalRangeFunction(Evaluator* ev, const Call& e, const StepRange& r
 
   // One input series (its samples in time order) into one output series.
   RangeInput in;
+  // min/max_over_time over windows that slide forward keep a monotonic
+  // queue of the window's candidates (non-NaN samples, best first): each
+  // sample enters and leaves once, so a range query costs O(samples + steps)
+  // instead of O(steps x window). The result is the scan's: the best value,
+  // the earliest of equal ones, and NaN only when the window holds nothing
+  // but NaN.
+  const bool sliding_extreme = !anchored && !smoothed &&
+                               (fn == RangeFn::kMaxOverTime || fn == RangeFn::kMinOverTime);
+  const bool want_max = fn == RangeFn::kMaxOverTime;
+  std::deque<size_t> candidates;
   auto process = [&](Labels& labels, bool series_drop_name,
                      const std::vector<Sample>& points) -> Status {
     StepSeries result;
     size_t lo = 0;  // first point after the window start
     size_t hi = 0;  // first point after the window end
+    candidates.clear();
     for (size_t i = 0; i < steps; ++i) {
       const int64_t t = range.Time(i);
       const int64_t ref = in.RefTime(t);
@@ -295,6 +308,25 @@ Result<Value> EvalRangeFunction(Evaluator* ev, const Call& e, const StepRange& r
       // smoothed selectors.
       const int64_t read_from = anchored || smoothed ? start - lookback : start;
       const int64_t read_to = smoothed ? ref + lookback : ref;
+      if (sliding_extreme) {
+        while (hi < points.size() && points[hi].t <= read_to) {
+          const double x = points[hi].v;
+          if (!std::isnan(x)) {
+            while (!candidates.empty() &&
+                   (want_max ? points[candidates.back()].v < x : points[candidates.back()].v > x)) {
+              candidates.pop_back();
+            }
+            candidates.push_back(hi);
+          }
+          ++hi;
+        }
+        while (lo < points.size() && points[lo].t <= read_from) ++lo;
+        while (!candidates.empty() && candidates.front() < lo) candidates.pop_front();
+        if (lo >= hi) continue;
+        const double v = candidates.empty() ? points[hi - 1].v : points[candidates.front()].v;
+        result.points.push_back(Sample{t, v});
+        continue;
+      }
       while (hi < points.size() && points[hi].t <= read_to) ++hi;
       while (lo < points.size() && points[lo].t <= read_from) ++lo;
       if (lo >= hi) continue;
