@@ -1,5 +1,7 @@
 #include "tsdb/promql/engine.h"
 
+#include "promql/engine_test_fixture.h"
+
 #include <cmath>
 
 #include <gtest/gtest.h>
@@ -12,31 +14,8 @@ namespace {
 
 constexpr int64_t kMinute = 60 * 1000;
 
-class EngineTest : public ::testing::Test {
+class EngineTest : public EngineFixture {
  protected:
-  // `values` at 0, step, 2*step, ... (NaN = no sample).
-  void Load(Labels labels, int64_t step, std::vector<double> values) {
-    std::vector<Sample> samples;
-    for (size_t i = 0; i < values.size(); ++i) {
-      if (!std::isnan(values[i]) || IsStaleNaN(values[i])) {
-        samples.push_back(Sample{static_cast<int64_t>(i) * step, values[i]});
-      }
-    }
-    source_.Add(labels, samples);
-  }
-
-  Result<QueryResult> Instant(std::string_view query, int64_t t) {
-    Result<ExprPtr> e = ParseExpr(query);
-    if (!e.ok()) return e.status();
-    return EvalInstant(**e, t, &source_, options_);
-  }
-
-  Result<QueryResult> Range(std::string_view query, int64_t start, int64_t end, int64_t step) {
-    Result<ExprPtr> e = ParseExpr(query);
-    if (!e.ok()) return e.status();
-    return EvalRange(**e, start, end, step, &source_, options_);
-  }
-
   // "labels=value" of an instant vector, sorted.
   std::vector<std::string> VectorText(std::string_view query, int64_t t) {
     Result<QueryResult> r = Instant(query, t);
@@ -50,8 +29,6 @@ class EngineTest : public ::testing::Test {
     return out;
   }
 
-  MemorySource source_;
-  EngineOptions options_;
 };
 
 using Strings = std::vector<std::string>;

@@ -11,6 +11,7 @@
 #include "tsdb/promql/engine.h"
 #include "tsdb/promql/memory_source.h"
 #include "tsdb/promql/parser.h"
+#include "promql/engine_test_fixture.h"
 
 namespace tsdb::promql {
 namespace {
@@ -26,18 +27,8 @@ std::string Num(double v) {
   return buf;
 }
 
-class CallTest : public ::testing::Test {
+class CallTest : public EngineFixture {
  protected:
-  // `values` at 0, step, 2*step, ... (NaN = no sample).
-  void Load(Labels labels, int64_t step, std::vector<double> values) {
-    std::vector<Sample> samples;
-    for (size_t i = 0; i < values.size(); ++i) {
-      if (!std::isnan(values[i]) || IsStaleNaN(values[i])) {
-        samples.push_back(Sample{static_cast<int64_t>(i) * step, values[i]});
-      }
-    }
-    source_.Add(labels, samples);
-  }
   // start, start+inc, ... (n values), as promqltest's `a+bxN`.
   static std::vector<double> Series(double start, double inc, int n) {
     std::vector<double> v;
@@ -47,12 +38,6 @@ class CallTest : public ::testing::Test {
       x += inc;
     }
     return v;
-  }
-
-  Result<QueryResult> Instant(std::string_view query, int64_t t) {
-    Result<ExprPtr> e = ParseExpr(query);
-    if (!e.ok()) return e.status();
-    return EvalInstant(**e, t, &source_, options_);
   }
 
   // "labels value" of an instant query, sorted unless `ordered`; scalars as

@@ -6,6 +6,8 @@
 // picks.
 #include "tsdb/promql/go_strconv.h"
 
+#include "promql/utf8.h"
+
 #include <charconv>
 #include <clocale>
 #include <cmath>
@@ -20,7 +22,7 @@
 namespace tsdb::promql {
 namespace {
 
-constexpr char32_t kRuneError = 0xFFFD;
+constexpr char32_t kRuneError = utf8::kRuneError;
 
 // Go's strconv lower(): folds ASCII letters, harmless for other bytes.
 char Lower(char c) { return static_cast<char>(c | ('x' - 'X')); }
@@ -217,51 +219,8 @@ double StrtodC(const char* text, char** end) {
   return strtod_l(text, end, c_locale);
 }
 
-// Go's utf8.DecodeRuneInString for non-empty `s`: an invalid byte is
-// (U+FFFD, 1).
-char32_t DecodeRune(std::string_view s, size_t* width) {
-  const auto b = [&](size_t i) { return static_cast<uint8_t>(s[i]); };
-  const auto cont = [&](size_t i) { return i < s.size() && (b(i) & 0xC0) == 0x80; };
-  const uint8_t b0 = b(0);
-  *width = 1;
-  if (b0 < 0x80) return b0;
-  if (b0 >= 0xC2 && b0 <= 0xDF && cont(1)) {
-    *width = 2;
-    return (char32_t{b0 & 0x1Fu} << 6) | (b(1) & 0x3Fu);
-  }
-  if (b0 >= 0xE0 && b0 <= 0xEF && cont(1) && cont(2)) {
-    const char32_t r = (char32_t{b0 & 0x0Fu} << 12) | ((b(1) & 0x3Fu) << 6) | (b(2) & 0x3Fu);
-    if (r < 0x800 || (r >= 0xD800 && r <= 0xDFFF)) return kRuneError;
-    *width = 3;
-    return r;
-  }
-  if (b0 >= 0xF0 && b0 <= 0xF4 && cont(1) && cont(2) && cont(3)) {
-    const char32_t r = (char32_t{b0 & 0x07u} << 18) | ((b(1) & 0x3Fu) << 12) |
-                       ((b(2) & 0x3Fu) << 6) | (b(3) & 0x3Fu);
-    if (r < 0x10000 || r > 0x10FFFF) return kRuneError;
-    *width = 4;
-    return r;
-  }
-  return kRuneError;
-}
-
-void AppendRune(std::string* out, char32_t r) {
-  if (r < 0x80) {
-    out->push_back(static_cast<char>(r));
-  } else if (r < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (r >> 6)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else if (r < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (r >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (r >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  }
-}
+using utf8::AppendRune;
+using utf8::DecodeRune;
 
 int Unhex(char c) {
   if (IsDigit(c)) return c - '0';
@@ -278,7 +237,7 @@ bool UnquoteChar(std::string_view* s, char quote, std::string* out) {
   const char c = (*s)[0];
   if (c == quote) return false;
   if (static_cast<uint8_t>(c) >= 0x80) {
-    size_t width;
+    uint32_t width;
     // An invalid byte decodes as U+FFFD and is written as such.
     AppendRune(out, DecodeRune(*s, &width));
     s->remove_prefix(width);

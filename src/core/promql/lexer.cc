@@ -3,6 +3,8 @@
 // raised where it raises them; the code is ours.
 #include "tsdb/promql/lexer.h"
 
+#include "promql/utf8.h"
+
 #include <array>
 #include <cctype>
 #include <utility>
@@ -16,7 +18,7 @@ namespace {
 
 // Peek's answer at the end of the input (not a rune).
 constexpr char32_t kEnd = 0xFFFFFFFF;
-constexpr char32_t kReplacement = 0xFFFD;
+constexpr char32_t kReplacement = utf8::kRuneError;
 
 bool IsSpace(char32_t r) { return r == ' ' || r == '\t' || r == '\n' || r == '\r'; }
 bool IsDigit(char32_t r) { return r >= '0' && r <= '9'; }
@@ -26,54 +28,8 @@ bool InSet(char32_t r, std::string_view set) {
   return r < 0x80 && set.find(static_cast<char>(r)) != std::string_view::npos;
 }
 
-// Decodes the UTF-8 rune at the start of `s` (non-empty); invalid bytes are
-// one U+FFFD each, as Go's utf8.DecodeRuneInString has them.
-char32_t DecodeRune(std::string_view s, uint32_t* width) {
-  const auto b = [&](size_t i) { return static_cast<uint8_t>(s[i]); };
-  const uint8_t b0 = b(0);
-  *width = 1;
-  if (b0 < 0x80) return b0;
-  const auto cont = [&](size_t i) { return i < s.size() && (b(i) & 0xC0) == 0x80; };
-  if (b0 >= 0xC2 && b0 <= 0xDF && cont(1)) {
-    *width = 2;
-    return (char32_t{b0 & 0x1Fu} << 6) | (b(1) & 0x3Fu);
-  }
-  if (b0 >= 0xE0 && b0 <= 0xEF && cont(1) && cont(2)) {
-    const char32_t r = (char32_t{b0 & 0x0Fu} << 12) | ((b(1) & 0x3Fu) << 6) | (b(2) & 0x3Fu);
-    if (r >= 0x800 && (r < 0xD800 || r > 0xDFFF)) {
-      *width = 3;
-      return r;
-    }
-    return kReplacement;
-  }
-  if (b0 >= 0xF0 && b0 <= 0xF4 && cont(1) && cont(2) && cont(3)) {
-    const char32_t r = (char32_t{b0 & 0x07u} << 18) | ((b(1) & 0x3Fu) << 12) |
-                       ((b(2) & 0x3Fu) << 6) | (b(3) & 0x3Fu);
-    if (r >= 0x10000 && r <= 0x10FFFF) {
-      *width = 4;
-      return r;
-    }
-  }
-  return kReplacement;
-}
-
-void AppendUtf8(std::string* out, char32_t r) {
-  if (r < 0x80) {
-    out->push_back(static_cast<char>(r));
-  } else if (r < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (r >> 6)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else if (r < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (r >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (r >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  }
-}
+using utf8::AppendRune;
+using utf8::DecodeRune;
 
 // Whether Go's strconv prints the rune as itself (an approximation of
 // unicode.IsPrint good for the runes error messages meet: controls, the
@@ -104,7 +60,7 @@ void AppendQuotedRune(std::string* out, char32_t r, char quote) {
     out->push_back('\\');
     out->push_back(quote);
   } else if (IsPrintable(r)) {
-    AppendUtf8(out, r);
+    AppendRune(out, r);
   } else if (r < 0x80) {
     absl::StrAppendFormat(out, "\\x%02x", static_cast<unsigned>(r));
   } else if (r < 0x10000) {
@@ -119,7 +75,7 @@ std::string GoRuneName(char32_t r) {
   std::string out = absl::StrFormat("U+%04X", static_cast<unsigned>(r));
   if (IsPrintable(r)) {
     out.append(" '");
-    AppendUtf8(&out, r);
+    AppendRune(&out, r);
     out.push_back('\'');
   }
   return out;

@@ -1,5 +1,7 @@
 #include "tsdb/promql/matcher.h"
 
+#include "promql/utf8.h"
+
 #include "re2/re2.h"
 #include "tsdb/promql/lexer.h"
 
@@ -83,28 +85,8 @@ namespace {
 
 // The length of the valid UTF-8 sequence at text[i], or 0.
 size_t ValidSequenceAt(std::string_view text, size_t i) {
-  const unsigned char c = static_cast<unsigned char>(text[i]);
-  if (c < 0x80) return 1;
-  size_t width;
-  uint32_t min;
-  uint32_t rune;
-  if (c >= 0xC2 && c <= 0xDF) {
-    width = 2, min = 0x80, rune = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    width = 3, min = 0x800, rune = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    width = 4, min = 0x10000, rune = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + width > text.size()) return 0;
-  for (size_t k = 1; k < width; ++k) {
-    const unsigned char cc = static_cast<unsigned char>(text[i + k]);
-    if ((cc & 0xC0) != 0x80) return 0;
-    rune = (rune << 6) | (cc & 0x3F);
-  }
-  if (rune < min || rune > 0x10FFFF || (rune >= 0xD800 && rune <= 0xDFFF)) return 0;
-  return width;
+  uint32_t width;
+  return utf8::ValidAt(text, i, &width) ? width : 0;
 }
 
 }  // namespace

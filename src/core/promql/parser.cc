@@ -463,18 +463,22 @@ class Parser {
     return true;
   }
 
+  // A number or duration token (a duration's value is in seconds).
+  ExprPtr ParseNumberLiteral() {
+    const Token& t = Next();
+    auto number = std::make_unique<NumberLiteral>();
+    number->pos = RangeOf(t);
+    number->duration = t.kind == TokenKind::kDuration;
+    if (!LiteralValue(t, &number->value)) return nullptr;
+    return number;
+  }
+
   ExprPtr ParsePrimary() {
     const Token& t = Peek();
     switch (t.kind) {
       case TokenKind::kNumber:
-      case TokenKind::kDuration: {
-        Next();
-        auto number = std::make_unique<NumberLiteral>();
-        number->pos = RangeOf(t);
-        number->duration = t.kind == TokenKind::kDuration;
-        if (!LiteralValue(t, &number->value)) return nullptr;
-        return number;
-      }
+      case TokenKind::kDuration:
+        return ParseNumberLiteral();
       case TokenKind::kString: {
         Next();
         auto str = std::make_unique<StringLiteral>();
@@ -831,14 +835,8 @@ class Parser {
     const Token& t = Peek();
     switch (t.kind) {
       case TokenKind::kNumber:
-      case TokenKind::kDuration: {
-        Next();
-        auto number = std::make_unique<NumberLiteral>();
-        number->pos = RangeOf(t);
-        number->duration = t.kind == TokenKind::kDuration;
-        if (!LiteralValue(t, &number->value)) return nullptr;
-        return number;
-      }
+      case TokenKind::kDuration:
+        return ParseNumberLiteral();
       case TokenKind::kLeftParen: {
         const uint32_t start = t.pos;
         Next();

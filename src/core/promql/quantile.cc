@@ -1,5 +1,7 @@
 #include "tsdb/promql/quantile.h"
 
+#include "tsdb/promql/go_strconv.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -231,154 +233,12 @@ bool AlmostEqual(double a, double b, double epsilon) {
   return diff / std::min(abs_sum, std::numeric_limits<double>::max()) < epsilon;
 }
 
-namespace {
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsHexDigit(char c) { return IsDigit(c) || (Lower(c) >= 'a' && Lower(c) <= 'f'); }
-
-// How many leading characters of `s` match `word`, ignoring case.
-size_t CommonPrefixIgnoreCase(std::string_view s, std::string_view word) {
-  size_t n = 0;
-  while (n < s.size() && n < word.size() && Lower(s[n]) == word[n]) ++n;
-  return n;
-}
-
-// strconv's underscoreOK: underscores only between digits (or after a base
-// prefix).
-bool UnderscoresOk(std::string_view s) {
-  char saw = '^';
-  size_t i = 0;
-  if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
-  bool hex = false;
-  if (s.size() >= 2 && s[0] == '0' &&
-      (Lower(s[1]) == 'b' || Lower(s[1]) == 'o' || Lower(s[1]) == 'x')) {
-    i = 2;
-    saw = '0';
-    hex = Lower(s[1]) == 'x';
-  }
-  for (; i < s.size(); ++i) {
-    if (IsDigit(s[i]) || (hex && IsHexDigit(s[i]))) {
-      saw = '0';
-      continue;
-    }
-    if (s[i] == '_') {
-      if (saw != '0') return false;
-      saw = '_';
-      continue;
-    }
-    if (saw == '_') return false;
-    saw = '!';
-  }
-  return saw != '_';
-}
-
-}  // namespace
-
 std::optional<double> ParseBucketBound(std::string_view le) {
-  if (le.empty()) return std::nullopt;
-  // Special values, as strconv's special(): a sign is allowed before Inf
-  // and Infinity, not before NaN.
-  {
-    std::string_view s = le;
-    bool negative = false;
-    bool signed_value = false;
-    if (s[0] == '+' || s[0] == '-') {
-      negative = s[0] == '-';
-      signed_value = true;
-      s.remove_prefix(1);
-    }
-    const size_t inf = CommonPrefixIgnoreCase(s, "infinity");
-    if ((inf == 3 && s.size() == 3) || (inf == 8 && s.size() == 8)) {
-      return negative ? -kInf : kInf;
-    }
-    if (!signed_value && s.size() == 3 && CommonPrefixIgnoreCase(s, "nan") == 3) return kNaN;
-  }
-
-  // The Go literal grammar (strconv's readFloat), then the whole string
-  // must have been consumed.
-  size_t i = 0;
-  bool negative = false;
-  if (le[i] == '+' || le[i] == '-') {
-    negative = le[i] == '-';
-    ++i;
-  }
-  bool hex = false;
-  if (i + 1 < le.size() && le[i] == '0' && Lower(le[i + 1]) == 'x') {
-    hex = true;
-    i += 2;
-  }
-  bool underscores = false;
-  bool saw_dot = false;
-  bool saw_digits = false;
-  std::string mantissa;  // without underscores
-  for (; i < le.size(); ++i) {
-    const char c = le[i];
-    if (c == '_') {
-      underscores = true;
-      continue;
-    }
-    if (c == '.') {
-      if (saw_dot) break;
-      saw_dot = true;
-      mantissa += c;
-      continue;
-    }
-    if (IsDigit(c) || (hex && IsHexDigit(c))) {
-      saw_digits = true;
-      mantissa += c;
-      continue;
-    }
-    break;
-  }
-  if (!saw_digits) return std::nullopt;
-  std::string exponent;
-  if (i < le.size() && Lower(le[i]) == (hex ? 'p' : 'e')) {
-    ++i;
-    if (i < le.size() && (le[i] == '+' || le[i] == '-')) exponent += le[i++];
-    if (i >= le.size() || !IsDigit(le[i])) return std::nullopt;
-    for (; i < le.size() && (IsDigit(le[i]) || le[i] == '_'); ++i) {
-      if (le[i] == '_') {
-        underscores = true;
-      } else {
-        exponent += le[i];
-      }
-    }
-  } else if (hex) {
-    return std::nullopt;  // a hexadecimal mantissa needs a p exponent
-  }
-  if (i != le.size()) return std::nullopt;
-  if (underscores && !UnderscoresOk(le)) return std::nullopt;
-
-  std::string text = mantissa;
-  if (!exponent.empty()) text += (hex ? "p" : "e") + exponent;
-  double value = 0;
-  const auto res = std::from_chars(text.data(), text.data() + text.size(), value,
-                                   hex ? std::chars_format::hex : std::chars_format::general);
-  if (res.ptr != text.data() + text.size()) return std::nullopt;
-  if (res.ec == std::errc::result_out_of_range) {
-    // Overflow is ParseFloat's range error; underflow reads as zero. Tell
-    // them apart by the position of the first significant digit.
-    const size_t dot = mantissa.find('.');
-    const size_t int_len = dot == std::string::npos ? mantissa.size() : dot;
-    const size_t first = mantissa.find_first_not_of("0.");
-    long long scale = 0;
-    if (first != std::string::npos) {
-      scale = first < int_len ? static_cast<long long>(int_len - first)
-                              : -static_cast<long long>(first - int_len - 1);
-    }
-    long long exp_value = 0;
-    for (char c : exponent) {
-      if (IsDigit(c) && exp_value < 100000000) exp_value = exp_value * 10 + (c - '0');
-    }
-    if (!exponent.empty() && exponent[0] == '-') exp_value = -exp_value;
-    const long long magnitude = (hex ? 4 : 1) * scale + exp_value;
-    if (magnitude > 0) return std::nullopt;
-    value = 0;
-  } else if (res.ec != std::errc()) {
-    return std::nullopt;
-  }
-  return negative ? -value : value;
+  // Prometheus reads `le` with strconv.ParseFloat; a syntax or range error
+  // makes the bucket bad (an underflow reads as 0 without an error).
+  const ParsedFloat parsed = GoParseFloat(le);
+  if (parsed.error != NumError::kNone) return std::nullopt;
+  return parsed.value;
 }
 
 }  // namespace tsdb::promql
