@@ -76,8 +76,6 @@ class CallTest : public EngineFixture {
     return out;
   }
 
-  MemorySource source_;
-  EngineOptions options_;
   Annotations annotations_;
 };
 
