@@ -91,10 +91,13 @@ suite_promql() {
   psql -X -q -v ON_ERROR_STOP=1 -d tsdb_promqltest -c 'CREATE EXTENSION tsdb'
   local files=() f
   for f in $promql_sql_files; do files+=("$promql_dir/$f.test"); done
-  build/release/promqltest --connection "dbname=tsdb_promqltest" \
+  # The scripts assume Prometheus's delayed name removal, as the engine run does.
+  PGOPTIONS="-c tsdb.promql_delayed_name_removal=on" build/release/promqltest \
+    --connection "dbname=tsdb_promqltest" \
     --known-failures test/promqltest/known_failures_sql.txt "${files[@]}"
   # Again with every sample read through SQL (the path used under row-level security).
-  PGOPTIONS="-c tsdb.promql_direct_read=off" build/release/promqltest \
+  PGOPTIONS="-c tsdb.promql_delayed_name_removal=on -c tsdb.promql_direct_read=off" \
+    build/release/promqltest \
     --connection "dbname=tsdb_promqltest" --known-failures test/promqltest/known_failures_sql.txt \
     "${files[@]}"
 }

@@ -26,6 +26,7 @@ namespace tsdb::pg {
 static int promql_lookback_delta_ms = 5 * 60 * 1000;
 static int promql_max_samples = 50000000;
 static bool promql_direct_read = true;
+static bool promql_delayed_name_removal = false;
 
 void InitPromql() {
   DefineCustomIntVariable(
@@ -45,6 +46,11 @@ void InitPromql() {
       "Lets PromQL queries decode tsdb.prom_samples' blocks directly when the caller may read "
       "the whole table (off: every sample through SQL).",
       nullptr, &promql_direct_read, true, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomBoolVariable(
+      "tsdb.promql_delayed_name_removal",
+      "Removes __name__ at the end of a PromQL query instead of where functions and operators "
+      "drop it (Prometheus's --enable-feature=promql-delayed-name-removal).",
+      nullptr, &promql_delayed_name_removal, false, PGC_USERSET, 0, nullptr, nullptr, nullptr);
 }
 
 namespace {
@@ -68,6 +74,7 @@ promql::EngineOptions Options() {
   promql::EngineOptions options;
   options.lookback_delta_ms = promql_lookback_delta_ms;
   options.max_samples = promql_max_samples;
+  options.delayed_name_removal = promql_delayed_name_removal;
   options.check_interrupt = [] {
     PgCall([] { CHECK_FOR_INTERRUPTS(); });
     return Status();

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "libpq-fe.h"
+#include "tsdb/promql/go_strconv.h"
+#include "tsdb/promql/lexer.h"
 #include "tsdb/promql/parser.h"
 
 namespace tsdb::promql {
@@ -90,18 +92,33 @@ Status SqlBackend::Clear() {
 }
 
 Status SqlBackend::Load(const LoadCommand& load) {
-  // Native histograms are not supported: their series are left out (as the
-  // engine backend leaves them out), the float series of the block loaded.
-  std::string text;
-  size_t start = 0;
-  while (start < load.text.size()) {
-    size_t end = load.text.find('\n', start);
-    if (end == std::string::npos) end = load.text.size();
-    std::string line = load.text.substr(start, end - start);
-    start = end + 1;
-    if (line.rfind("load_with_nhcb", 0) == 0) line = "load" + line.substr(14);
-    if (line.find("{{") != std::string::npos) continue;
-    text += line + "\n";
+  // The block is written again from its float samples: native histograms
+  // are not supported, and the engine backend loads a series' float samples
+  // without its histogram ones, so this does the same (a histogram
+  // position becomes `_`).
+  if (load.interval_ms <= 0) return InvalidArgument("load interval must be positive for SQL");
+  std::string text = "load " + std::to_string(load.interval_ms) + "ms\n";
+  for (const LoadSeries& series : load.series) {
+    text += "  {";
+    bool first = true;
+    for (const Label& l : series.labels) {
+      if (!first) text += ", ";
+      first = false;
+      text += (IsLegacyLabelName(l.name) ? l.name : GoQuote(l.name)) + "=" + GoQuote(l.value);
+    }
+    text += "}";
+    int64_t next = 0;  // the position of the next value
+    for (const LoadSample& sample : series.samples) {
+      const int64_t position = sample.t / load.interval_ms;
+      if (position > next) text += " _x" + std::to_string(position - next);
+      if (IsStaleNaN(sample.v)) {
+        text += " stale";
+      } else {
+        text += " " + GoFormatFloat(sample.v, 'g');
+      }
+      next = position + 1;
+    }
+    text += "\n";
   }
   const char* params[1] = {text.c_str()};
   PGresult* res =
