@@ -160,6 +160,29 @@ TEST_F(EngineTest, RangeVectorAndSubqueryResults) {
   EXPECT_EQ(r->matrix[0].samples[0].t, 90000);
 }
 
+TEST_F(EngineTest, SmoothedSelectorInterpolates) {
+  // extended_vectors.test: samples every 10 s.
+  Load({{"__name__", "metric"}}, 10000, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11});
+  Load({{"__name__", "withreset"}}, 10000, {1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 6});
+  EXPECT_EQ(VectorText("metric smoothed", 10000), (Strings{"{__name__=\"metric\"}=2.000000"}));
+  EXPECT_EQ(VectorText("metric smoothed", 15000), (Strings{"{__name__=\"metric\"}=2.500000"}));
+  EXPECT_EQ(VectorText("metric smoothed", 5000), (Strings{"{__name__=\"metric\"}=1.500000"}));
+  // After the last sample: its value, no extrapolation.
+  EXPECT_EQ(VectorText("metric smoothed", 105000), (Strings{"{__name__=\"metric\"}=11.000000"}));
+  // Not counter-aware: a reset's drop is interpolated too.
+  EXPECT_EQ(VectorText("withreset smoothed", 45000),
+            (Strings{"{__name__=\"withreset\"}=3.000000"}));
+  std::vector<double> ramp;
+  for (int i = 0; i <= 20; ++i) ramp.push_back(i);
+  Load({{"__name__", "ramp"}}, 10000, ramp);
+  Result<QueryResult> r = Range("ramp offset -100s smoothed", 0, 60000, 15000);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->matrix.size(), 1u);
+  std::vector<double> values;
+  for (const Sample& p : r->matrix[0].samples) values.push_back(p.v);
+  EXPECT_EQ(values, (std::vector<double>{10, 11.5, 13, 14.5, 16}));
+}
+
 TEST_F(EngineTest, SampleLimit) {
   Load({{"__name__", "m"}}, 1000, std::vector<double>(100, 1.0));
   options_.max_samples = 50;

@@ -175,10 +175,14 @@ Result<Value> Evaluator::EvalVectorSelector(const VectorSelector& vs, const Step
   Value out;
   out.type = ValueType::kVector;
   const size_t steps = range.Count();
+  // `smoothed` interpolates between the sample at or before each step and
+  // the next one (within the lookback after it), so it reads that far on.
+  const int64_t lookback = options_.lookback_delta_ms;
+  const int64_t read_to = vs.smoothed ? last_ref + lookback : last_ref;
   // Series by series, as the source reads them: the query holds the step
   // points, not every sample of the selection.
   TSDB_RETURN_IF_ERROR(source_->SelectEach(
-      vs.matchers, first_ref - options_.lookback_delta_ms + 1, last_ref,
+      vs.matchers, first_ref - lookback + 1, read_to,
       [&](Series& s) -> Status {
         TSDB_RETURN_IF_ERROR(CheckInterrupt());
         const auto held = static_cast<int64_t>(s.samples.size());
@@ -192,9 +196,18 @@ Result<Value> Evaluator::EvalVectorSelector(const VectorSelector& vs, const Step
           while (next < samples.size() && samples[next].t <= r) ++next;
           if (next == 0) continue;
           const Sample& last = samples[next - 1];
-          if (last.t <= r - options_.lookback_delta_ms || IsStaleNaN(last.v)) continue;
-          step_series.points.push_back(
-              Sample{t, sample_times ? static_cast<double>(last.t) / 1000.0 : last.v});
+          if (last.t <= r - lookback || IsStaleNaN(last.v)) continue;
+          double v = sample_times ? static_cast<double>(last.t) / 1000.0 : last.v;
+          if (vs.smoothed && !sample_times && last.t < r && next < samples.size()) {
+            // Linear between the samples around the step (not counter-aware:
+            // Prometheus interpolates a reset's drop too).
+            const Sample& after = samples[next];
+            if (after.t <= r + lookback && !IsStaleNaN(after.v)) {
+              v = last.v + (after.v - last.v) * static_cast<double>(r - last.t) /
+                               static_cast<double>(after.t - last.t);
+            }
+          }
+          step_series.points.push_back(Sample{t, v});
         }
         Release(held);
         if (step_series.points.empty()) return Status();
