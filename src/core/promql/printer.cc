@@ -63,6 +63,9 @@ std::string NumberText(const NumberLiteral& n) {
     const auto ms = static_cast<int64_t>(ns) / 1000000;
     return n.value < 0 ? "-" + FormatDuration(ms) : FormatDuration(ms);
   }
+  // Go prints +Inf as "+Inf", which would read back as a unary plus taking
+  // in what follows (`+Inf ^ x` is +(Inf ^ x)): "Inf" reads back as itself.
+  if (std::isinf(n.value) && n.value > 0) return "Inf";
   return GoFormatFloat(n.value, 'f');
 }
 
