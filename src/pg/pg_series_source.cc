@@ -61,6 +61,17 @@ void PgSeriesSource::ReadThroughSpi(const std::vector<int64_t>& ids, int64_t min
   }
 }
 
+namespace {
+
+std::vector<int64_t> IdsOf(const std::vector<CatalogSeries>& series) {
+  std::vector<int64_t> ids;
+  ids.reserve(series.size());
+  for (const CatalogSeries& s : series) ids.push_back(s.id);
+  return ids;
+}
+
+}  // namespace
+
 PromSamplesReader* PgSeriesSource::Reader() {
   if (direct_read_ && !reader_opened_) {
     reader_ = PromSamplesReader::Open();
@@ -76,9 +87,7 @@ Status PgSeriesSource::SelectEach(const std::vector<promql::LabelMatcher>& match
   if (reader == nullptr) return SeriesSource::SelectEach(matchers, min_time_ms, max_time_ms, fn);
   std::vector<CatalogSeries> series = SelectSeries(matchers);
   if (series.empty()) return Status();
-  std::vector<int64_t> ids;
-  ids.reserve(series.size());
-  for (const CatalogSeries& s : series) ids.push_back(s.id);
+  const std::vector<int64_t> ids = IdsOf(series);
   std::vector<std::vector<promql::Sample>> hot;
   reader->ReadHot(ids, min_time_ms, max_time_ms, &hot);
   promql::Series buffer;  // its sample vector keeps its capacity from series to series
@@ -97,17 +106,17 @@ Status PgSeriesSource::SelectEach(const std::vector<promql::LabelMatcher>& match
 Status PgSeriesSource::Select(const std::vector<promql::LabelMatcher>& matchers,
                               int64_t min_time_ms, int64_t max_time_ms,
                               std::vector<promql::Series>* out) {
+  if (Reader() != nullptr) {
+    // The direct reader hands out series one at a time; keep copies.
+    return SelectEach(matchers, min_time_ms, max_time_ms, [out](promql::Series& s) {
+      out->push_back(s);
+      return Status();
+    });
+  }
   std::vector<CatalogSeries> series = SelectSeries(matchers);
   if (series.empty()) return Status();
-  std::vector<int64_t> ids;
-  ids.reserve(series.size());
-  for (const CatalogSeries& s : series) ids.push_back(s.id);
   std::vector<std::vector<promql::Sample>> samples;
-  if (PromSamplesReader* reader = Reader(); reader != nullptr) {
-    reader->Read(ids, min_time_ms, max_time_ms, &samples);
-  } else {
-    ReadThroughSpi(ids, min_time_ms, max_time_ms, &samples);
-  }
+  ReadThroughSpi(IdsOf(series), min_time_ms, max_time_ms, &samples);
   for (size_t i = 0; i < series.size(); ++i) {
     if (samples[i].empty()) continue;
     out->push_back(promql::Series{std::move(series[i].labels), std::move(samples[i])});

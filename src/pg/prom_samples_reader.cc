@@ -236,16 +236,4 @@ void PromSamplesReader::Merge(const std::vector<promql::Sample>& hot, bool unord
                  samples->end());
 }
 
-void PromSamplesReader::Read(const std::vector<int64_t>& ids, int64_t min_ms, int64_t max_ms,
-                             std::vector<std::vector<promql::Sample>>* out) {
-  std::vector<std::vector<promql::Sample>> hot;
-  ReadHot(ids, min_ms, max_ms, &hot);
-  out->resize(ids.size());
-  for (size_t i = 0; i < ids.size(); ++i) {
-    bool unordered = false;
-    ReadBlocks(ids[i], min_ms, max_ms, &(*out)[i], &unordered);
-    Merge(hot[i], unordered, &(*out)[i]);
-  }
-}
-
 }  // namespace tsdb::pg

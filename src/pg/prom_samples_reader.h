@@ -28,14 +28,10 @@ class PromSamplesReader {
   PromSamplesReader(const PromSamplesReader&) = delete;
   PromSamplesReader& operator=(const PromSamplesReader&) = delete;
 
-  // Appends to (*out)[i] the samples of series ids[i] with times in
-  // [min_ms, max_ms], in time order, one per timestamp.
-  void Read(const std::vector<int64_t>& ids, int64_t min_ms, int64_t max_ms,
-            std::vector<std::vector<promql::Sample>>* out);
-
-  // The parts of Read, for reading one series at a time: the samples of
-  // all `ids` in the hot store (one scan; usually few), then the samples in
-  // blocks of one series. Neither sorts; Merge() does.
+  // Reading series one at a time (times in [min_ms, max_ms]): the samples
+  // of all `ids` in the hot store (one scan; usually few), then the samples
+  // in blocks of one series. Neither sorts; Merge() puts a series' samples
+  // in time order, one per timestamp.
   void ReadHot(const std::vector<int64_t>& ids, int64_t min_ms, int64_t max_ms,
                std::vector<std::vector<promql::Sample>>* out);
   void ReadBlocks(int64_t id, int64_t min_ms, int64_t max_ms, std::vector<promql::Sample>* out,
