@@ -79,8 +79,9 @@ suite_unit() {
 # cluster. Cases listed in test/promqltest/known_failures{,_sql}.txt may fail; any other failure fails
 # the suite. The scripts are read from $TSDB_PROMQL_DIR (default ../shared/promql beside the checkout).
 promql_dir=${TSDB_PROMQL_DIR:-$(cd .. && pwd)/shared/promql}
-promql_sql_files="literals selectors staleness collision operators aggregators fill-modifier
-  range_queries limit duration_expression name_label_dropping type_and_unit functions"
+promql_sql_files="literals selectors staleness collision operators aggregators fill-modifier histograms
+  range_queries limit duration_expression name_label_dropping type_and_unit functions
+  extended_vectors info"
 suite_promql() {
   cmake -S . -B build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTSDB_WERROR="$werror" >/dev/null
   cmake --build build/release -j2 --target promqltest

@@ -68,6 +68,10 @@ INSERT INTO tsdb.metrics VALUES ('{"__name__": "up", "job": "w"}', 'epoch'::time
 SELECT count(*) FROM tsdb.prom_series WHERE metric_name = 'rolled_back';
 SELECT labels FROM tsdb.promql_query('up{job="w"}', 'epoch'::timestamptz + interval '50 minutes');
 
+-- A string result: one row, the string as a JSON string in labels, no value.
+SELECT labels, labels #>> '{}' AS string, jsonb_typeof(labels), time, value
+  FROM tsdb.promql_query('"a \"quoted\" string"', 'epoch'::timestamptz + interval '50 minutes');
+
 -- Bad input: clear errors, nothing written.
 INSERT INTO tsdb.metrics VALUES ('{"job": "x"}', now(), 1);
 INSERT INTO tsdb.metrics VALUES ('{"__name__": "a", "job": 3}', now(), 1);
@@ -75,7 +79,7 @@ INSERT INTO tsdb.metrics VALUES ('[1, 2]', now(), 1);
 INSERT INTO tsdb.metrics VALUES ('{"__name__": "a"}', NULL, 1);
 SELECT * FROM tsdb.promql_query('sum(http_requests', now());
 SELECT * FROM tsdb.promql_query('rate(http_requests)', now());
-SELECT * FROM tsdb.promql_query('"a string"', now());
+SELECT * FROM tsdb.promql_query_range('"a string"', now(), now() + interval '1 hour', '1 minute');
 SELECT * FROM tsdb.promql_query_range('up', now(), now() - interval '1 hour', '1 minute');
 SELECT * FROM tsdb.promql_query_range('up', now(), now() + interval '1 hour', '1 month');
 SELECT * FROM tsdb.promql_query_range('up', now(), now() + interval '1 day', '1 second');

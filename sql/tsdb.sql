@@ -370,7 +370,8 @@ CREATE TRIGGER metrics_insert_flush AFTER INSERT ON tsdb.metrics
 -- PromQL (src/pg/promql_sql.cc). Instant queries at `at`, range queries at
 -- start_time, start_time + step, ... up to end_time. An instant vector gives
 -- a row per series at the evaluation time, a range vector a row per sample,
--- a scalar one row with empty labels.
+-- a scalar one row with empty labels, a string one row whose labels are the
+-- string (a JSON string, not an object) and whose value is NULL.
 CREATE FUNCTION tsdb.promql_query(query text, at timestamptz DEFAULT now())
   RETURNS TABLE (labels jsonb, "time" timestamptz, value float8)
   AS 'MODULE_PATHNAME', 'tsdb_promql_query' LANGUAGE C STRICT STABLE;

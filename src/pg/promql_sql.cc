@@ -3,6 +3,7 @@
 // run the core engine over PgSeriesSource as the calling user; a statement
 // timeout or pg_cancel_backend stops them between units of work (the
 // engine's interrupt check runs CHECK_FOR_INTERRUPTS).
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -109,10 +110,11 @@ std::string LabelsJson(const promql::Labels& labels) {
   return json;
 }
 
-// `labels` is the series' jsonb (made once per series).
-void PutRow(ReturnSetInfo* rsinfo, Datum labels, int64_t t_ms, double v) {
-  Datum values[3] = {labels, TimestampTzGetDatum(MsToTimestamp(t_ms)), Float8GetDatum(v)};
-  bool nulls[3] = {false, false, false};
+// `labels` is the series' jsonb (made once per series); a string result
+// has no value.
+void PutRow(ReturnSetInfo* rsinfo, Datum labels, int64_t t_ms, std::optional<double> v) {
+  Datum values[3] = {labels, TimestampTzGetDatum(MsToTimestamp(t_ms)), Float8GetDatum(v.value_or(0))};
+  bool nulls[3] = {false, false, !v.has_value()};
   PgCall([&] { tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls); });
 }
 
@@ -139,10 +141,14 @@ void EmitResult(ReturnSetInfo* rsinfo, const promql::QueryResult& r) {
         FreeDatum(labels);
       }
       break;
-    case promql::ValueType::kString:
-      throw SqlError(ERRCODE_FEATURE_NOT_SUPPORTED,
-                     "PromQL string results cannot be returned as (labels, time, value) rows",
-                     "The query evaluates to the string \"" + r.string + "\".");
+    case promql::ValueType::kString: {
+      // One row whose labels are the string as a JSON string (not an
+      // object: it cannot be taken for a series) and whose value is NULL.
+      std::string json;
+      AppendJsonString(&json, r.string);
+      PutRow(rsinfo, JsonbFromText(json), r.time_ms, std::nullopt);
+      break;
+    }
     case promql::ValueType::kNone:
       break;
   }

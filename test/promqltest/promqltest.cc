@@ -8,8 +8,8 @@
 // failed". With --known-failures, the cases listed there ("file:line" per
 // line, `#` comments; file relative to the folder given, or its name) may
 // fail; the exit status is non-zero only when another case fails, or a
-// script cannot be run. Listed cases that pass are reported so that the
-// list can shrink. --write-known-failures writes the cases failing now in
+// script cannot be run. Listed cases that pass or are skipped are reported
+// so that the list can shrink. --write-known-failures writes the cases failing now in
 // that format, each with the start of its failure message as the comment.
 // With --connection, the scripts run through the SQL functions of the tsdb
 // extension in that database (libpq connection string) instead of the
@@ -98,7 +98,8 @@ int main(int argc, char** argv) {
     write_out.open(write_path);
     write_out << "# PromQL test cases that do not pass yet: <file>:<line of the eval>  # why.\n"
               << "# Written by promqltest --write-known-failures with the arguments scripts/test.sh\n"
-              << "# gives it in the promql suite.\n";
+              << "# gives it in the promql suite. What is out of scope and why: docs/promql.md,\n"
+              << "# \"Conformance\".\n";
   }
   bool broken = false;
   for (const auto& [file, root] : files) {
@@ -149,9 +150,13 @@ int main(int argc, char** argv) {
           std::cout << "  " << (listed ? "known failure " : "FAILED ") << id << ": " << c.expr
                     << "\n    " << c.message << "\n";
         }
-      } else if (c.state == CaseResult::State::kPassed && listed) {
+      } else if (c.state == CaseResult::State::kSkipped && verbose) {
+        std::cout << "  skipped " << id << ": " << c.message << "\n";
+      }
+      if (c.state != CaseResult::State::kFailed && listed) {
         ++fixed;
-        std::cout << "  passes now (remove from the known failures): " << id << "\n";
+        std::cout << "  " << (c.state == CaseResult::State::kPassed ? "passes" : "is skipped")
+                  << " now (remove from the known failures): " << id << "\n";
       }
     }
   }
@@ -160,7 +165,7 @@ int main(int argc, char** argv) {
   std::cout << "\n";
   if (!known_path.empty()) {
     std::cout << unexpected << " failed outside the known failures; " << fixed
-              << " known failures pass now\n";
+              << " known failures pass or are skipped now\n";
   }
   const bool ok = !broken && (known_path.empty() ? failed == 0 : unexpected == 0);
   return ok ? 0 : 1;

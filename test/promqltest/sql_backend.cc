@@ -36,6 +36,9 @@ constexpr const char* kInstant =
     "         (extract(epoch FROM time) * 1000)::bigint AS t, value AS v "
     "  FROM tsdb.promql_query($1, 'epoch'::timestamptz + $2::bigint * interval '1 millisecond')"
     ") r LEFT JOIN LATERAL jsonb_each_text(r.labels) e ON true ORDER BY r.n, e.key";
+constexpr const char* kInstantString =
+    "SELECT labels #>> '{}', value, jsonb_typeof(labels) "
+    "FROM tsdb.promql_query($1, 'epoch'::timestamptz + $2::bigint * interval '1 millisecond')";
 constexpr const char* kRange =
     "SELECT r.n, e.key, e.value, r.t, r.v::text FROM ("
     "  SELECT row_number() OVER () AS n, labels, "
@@ -170,6 +173,27 @@ Status SqlBackend::Rows(const char* sql, const std::vector<std::string>& params,
   return Status();
 }
 
+// A string comes as one row: the string as a JSON string in labels.
+Status SqlBackend::StringRow(std::string_view expr, int64_t time_ms, QueryOutcome* outcome) {
+  const std::string query(expr), time = std::to_string(time_ms);
+  const char* params[2] = {query.c_str(), time.c_str()};
+  notices_ = Annotations();
+  PGresult* res = PQexecParams(conn_, kInstantString, 2, nullptr, params, nullptr, nullptr, 0);
+  outcome->annotations = notices_;
+  if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+    outcome->error = QueryError(res);
+  } else if (PQntuples(res) != 1 || std::string_view(PQgetvalue(res, 0, 2)) != "string" ||
+             !PQgetisnull(res, 0, 1)) {
+    PQclear(res);
+    return InvalidArgument("a string result must be one row with a JSON string and no value");
+  } else {
+    outcome->kind = ResultKind::kString;
+    outcome->string = PQgetvalue(res, 0, 0);
+  }
+  PQclear(res);
+  return Status();
+}
+
 Status SqlBackend::Instant(std::string_view expr, int64_t time_ms, QueryOutcome* outcome) {
   // The functions return rows; the kind of result is the expression's type.
   Result<ExprPtr> parsed = ParseExpr(expr);
@@ -178,6 +202,8 @@ Status SqlBackend::Instant(std::string_view expr, int64_t time_ms, QueryOutcome*
     return Status();
   }
   const ValueType type = (**parsed).Type();
+  outcome->t = time_ms;
+  if (type == ValueType::kString) return StringRow(expr, time_ms, outcome);
   Matrix rows;
   TSDB_RETURN_IF_ERROR(
       Rows(kInstant, {std::string(expr), std::to_string(time_ms)}, outcome, &rows));

@@ -30,6 +30,7 @@ class SqlBackend : public QueryBackend {
   explicit SqlBackend(pg_conn* conn) : conn_(conn) {}
   // Runs a query returning (labels text, time ms, value) rows into a
   // matrix, one series per label set in order of appearance.
+  Status StringRow(std::string_view expr, int64_t time_ms, QueryOutcome* outcome);
   Status Rows(const char* sql, const std::vector<std::string>& params, QueryOutcome* outcome,
               Matrix* rows);
 
