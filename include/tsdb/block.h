@@ -75,6 +75,9 @@ class BlockReader {
 
   Result<Float64Column> DecodeFloat64(size_t column) const;
   Result<Int64Column> DecodeInt64(size_t column) const;  // int64 and timestamp
+  // The same into *out, reusing its vectors' capacity.
+  Status DecodeFloat64(size_t column, Float64Column* out) const;
+  Status DecodeInt64(size_t column, Int64Column* out) const;
   Result<TextColumn> DecodeText(size_t column) const;
   Result<BoolColumn> DecodeBool(size_t column) const;
 

@@ -90,6 +90,12 @@ Result<Float64Column> DecodeFloat64Chunk(std::string_view chunk,
 Result<Int64Column> DecodeInt64Chunk(std::string_view chunk, const DecodeOptions& options = {});
 Result<TextColumn> DecodeTextChunk(std::string_view chunk, const DecodeOptions& options = {});
 Result<BoolColumn> DecodeBoolChunk(std::string_view chunk, const DecodeOptions& options = {});
+// The same into *out, reusing its vectors' capacity (for readers that decode
+// many chunks one after another).
+Status DecodeFloat64Chunk(std::string_view chunk, Float64Column* out,
+                          const DecodeOptions& options = {});
+Status DecodeInt64Chunk(std::string_view chunk, Int64Column* out,
+                        const DecodeOptions& options = {});
 
 }  // namespace tsdb
 

@@ -15,15 +15,18 @@ extern "C" {
 }
 
 namespace tsdb::pg {
-namespace {
 
-using Kind = ColumnKind;
-
-[[noreturn]] void Corrupt(Relation rel, const std::string& what) {
+[[noreturn]] void ThrowCorruptBlock(Relation rel, const std::string& what) {
   throw SqlError(ERRCODE_DATA_CORRUPTED,
                  std::string("corrupt block in tsdb table \"") + RelationGetRelationName(rel) +
                      "\": " + what);
 }
+
+namespace {
+
+using Kind = ColumnKind;
+
+[[noreturn]] void Corrupt(Relation rel, const std::string& what) { ThrowCorruptBlock(rel, what); }
 
 template <typename T>
 T* PallocArray(size_t n) {

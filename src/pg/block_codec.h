@@ -7,6 +7,7 @@
 #ifndef TSDB_PG_BLOCK_CODEC_H_
 #define TSDB_PG_BLOCK_CODEC_H_
 
+#include <string>
 #include <string_view>
 
 #include "pg/postgres_headers.h"
@@ -17,6 +18,10 @@ extern "C" {
 }
 
 namespace tsdb::pg {
+
+// Throws (a C++ SqlError, DATA_CORRUPTED) "corrupt block in tsdb table
+// \"<rel>\": <what>".
+[[noreturn]] void ThrowCorruptBlock(Relation rel, const std::string& what);
 
 // How an attribute is stored in a block (see above).
 enum class ColumnKind { kFloat8, kFloat4, kBool, kWord, kBytes, kDropped };

@@ -15,6 +15,7 @@
 #include <memory>
 #include <vector>
 
+#include "tsdb/column_chunk.h"
 #include "tsdb/promql/value.h"
 
 namespace tsdb::pg {
@@ -47,6 +48,9 @@ class PromSamplesReader {
  private:
   explicit PromSamplesReader(Handles* handles) : h_(handles) {}
   Handles* h_;  // palloc'd in the caller's context
+  // A block's decoded columns, reused from block to block.
+  Int64Column times_;
+  Float64Column values_;
   int uncaught_at_open_ = 0;
 };
 

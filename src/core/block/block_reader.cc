@@ -183,14 +183,52 @@ Result<Col> DecodeColumnOf(const std::vector<BlockColumnMeta>& columns, uint64_t
   return col;
 }
 
+// The same into *out (its capacity reused).
+template <typename Col, typename Decode>
+Status DecodeColumnInto(const std::vector<BlockColumnMeta>& columns, uint64_t rows,
+                        const DecodeOptions& options, size_t column, Decode decode, Col* out) {
+  if (column >= columns.size()) {
+    return InvalidArgument("column %d requested from a block of %d columns", column,
+                           columns.size());
+  }
+  TSDB_RETURN_IF_ERROR(decode(columns[column].chunk, out, options));
+  const size_t decoded = out->values.size();
+  if (decoded != rows) {
+    return Corruption("column %d decoded to %d rows, expected %d", column, decoded, rows);
+  }
+  return Status();
+}
+
 }  // namespace
 
+Status BlockReader::DecodeFloat64(size_t column, Float64Column* out) const {
+  return DecodeColumnInto(
+      columns_, row_count_, options_, column,
+      [](std::string_view chunk, Float64Column* col, const DecodeOptions& options) {
+        return DecodeFloat64Chunk(chunk, col, options);
+      },
+      out);
+}
+
+Status BlockReader::DecodeInt64(size_t column, Int64Column* out) const {
+  return DecodeColumnInto(
+      columns_, row_count_, options_, column,
+      [](std::string_view chunk, Int64Column* col, const DecodeOptions& options) {
+        return DecodeInt64Chunk(chunk, col, options);
+      },
+      out);
+}
+
 Result<Float64Column> BlockReader::DecodeFloat64(size_t column) const {
-  return DecodeColumnOf<Float64Column>(columns_, row_count_, options_, column, DecodeFloat64Chunk);
+  Float64Column col;
+  TSDB_RETURN_IF_ERROR(DecodeFloat64(column, &col));
+  return col;
 }
 
 Result<Int64Column> BlockReader::DecodeInt64(size_t column) const {
-  return DecodeColumnOf<Int64Column>(columns_, row_count_, options_, column, DecodeInt64Chunk);
+  Int64Column col;
+  TSDB_RETURN_IF_ERROR(DecodeInt64(column, &col));
+  return col;
 }
 
 Result<TextColumn> BlockReader::DecodeText(size_t column) const {

@@ -254,19 +254,29 @@ Result<std::string> EncodeColumn(ColumnType type, absl::Span<const T> values,
 // Parses and checks the chunk, then lets `decode(codec, payload, m, out)`
 // decode the m non-null values (never called for kAllNull) and puts NULL
 // rows in place.
+// Into *col, whose vectors keep their capacity: a reader decoding block
+// after block allocates once.
 template <typename T, typename Decode>
-Result<Column<T>> DecodeColumn(std::string_view chunk, const DecodeOptions& options,
-                               ColumnType want, Decode decode) {
+Status DecodeColumn(std::string_view chunk, const DecodeOptions& options, ColumnType want,
+                    Decode decode, Column<T>* col) {
   TSDB_ASSIGN_OR_RETURN(ParsedChunk p, ParseChunk(chunk, options));
   TSDB_RETURN_IF_ERROR(ExpectType(p, want));
-  Column<T> col;
-  col.values.resize(p.rows);
+  col->values.resize(p.rows);
+  col->nulls.clear();
   if (p.codec == Codec::kAllNull) {
     TSDB_RETURN_IF_ERROR(p.payload.ExpectEnd("an all-null chunk's header"));
   } else {
-    TSDB_RETURN_IF_ERROR(decode(p.codec, &p.payload, p.rows - p.null_count, col.values.data()));
+    TSDB_RETURN_IF_ERROR(decode(p.codec, &p.payload, p.rows - p.null_count, col->values.data()));
   }
-  ScatterNulls(p, &col.values, &col.nulls);
+  ScatterNulls(p, &col->values, &col->nulls);
+  return Status();
+}
+
+template <typename T, typename Decode>
+Result<Column<T>> DecodeColumn(std::string_view chunk, const DecodeOptions& options,
+                               ColumnType want, Decode decode) {
+  Column<T> col;
+  TSDB_RETURN_IF_ERROR(DecodeColumn(chunk, options, want, decode, &col));
   return col;
 }
 
@@ -408,6 +418,15 @@ Result<std::string> EncodeInt64Chunk(absl::Span<const int64_t> values,
 
 Result<Int64Column> DecodeInt64Chunk(std::string_view chunk, const DecodeOptions& options) {
   return DecodeColumn<int64_t>(chunk, options, ColumnType::kInt64, DecodeInt64Payload);
+}
+
+Status DecodeFloat64Chunk(std::string_view chunk, Float64Column* out,
+                          const DecodeOptions& options) {
+  return DecodeColumn(chunk, options, ColumnType::kFloat64, DecodeFloat64Payload, out);
+}
+
+Status DecodeInt64Chunk(std::string_view chunk, Int64Column* out, const DecodeOptions& options) {
+  return DecodeColumn(chunk, options, ColumnType::kInt64, DecodeInt64Payload, out);
 }
 
 Result<std::string> EncodeBoolChunk(absl::Span<const uint8_t> values,

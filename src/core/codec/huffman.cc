@@ -1,6 +1,7 @@
 #include "codec/huffman.h"
 
 #include <algorithm>
+#include <array>
 #include <utility>
 
 namespace tsdb {
@@ -74,22 +75,40 @@ std::vector<uint8_t> HuffmanCodeLengths(const std::vector<uint64_t>& freqs, int 
 
 namespace {
 
+// `code`'s low `len` bits in reverse order.
+uint32_t ReverseBits(uint32_t code, int len) {
+  // Reverse 16 bits with a byte table, then drop the bits above len.
+  static const auto kByte = [] {
+    std::array<uint8_t, 256> t{};
+    for (int i = 0; i < 256; ++i) {
+      for (int b = 0; b < 8; ++b) t[i] = static_cast<uint8_t>(t[i] | (((i >> b) & 1) << (7 - b)));
+    }
+    return t;
+  }();
+  const uint32_t r16 = (uint32_t{kByte[code & 0xff]} << 8) | kByte[(code >> 8) & 0xff];
+  return r16 >> (16 - len);
+}
+
 // The canonical code of each symbol (by length, then symbol), bit-reversed
 // for the LSB-first stream, into codes[0..lengths.size()). Unused symbols
 // are left alone. Shared by encoder and decoder, which must agree exactly.
+// One pass over the symbols after counting lengths (deflate's method): this
+// runs for every decoded chunk.
 void CanonicalCodes(const std::vector<uint8_t>& lengths, uint32_t* codes) {
-  int max_len = 0;
-  for (uint8_t len : lengths) max_len = std::max<int>(max_len, len);
+  constexpr int kLongest = 16;  // ReverseBits' limit; lengths are <= 12
+  uint32_t count[kLongest + 1] = {};
+  for (uint8_t len : lengths) ++count[std::min<int>(len, kLongest)];
+  count[0] = 0;
+  uint32_t next[kLongest + 1] = {};
   uint32_t code = 0;
-  for (int len = 1; len <= max_len; ++len) {
-    for (size_t s = 0; s < lengths.size(); ++s) {
-      if (lengths[s] != len) continue;
-      uint32_t reversed = 0;
-      for (int b = 0; b < len; ++b) reversed |= ((code >> b) & 1u) << (len - 1 - b);
-      codes[s] = reversed;
-      ++code;
-    }
-    code <<= 1;
+  for (int len = 1; len <= kLongest; ++len) {
+    code = (code + count[len - 1]) << 1;
+    next[len] = code;
+  }
+  for (size_t s = 0; s < lengths.size(); ++s) {
+    const int len = lengths[s];
+    if (len == 0 || len > kLongest) continue;
+    codes[s] = ReverseBits(next[len]++, len);
   }
 }
 
