@@ -120,41 +120,67 @@ HuffmanEncoder::HuffmanEncoder(const std::vector<uint8_t>& lengths)
 }
 
 Status HuffmanDecoder::Init(const std::vector<uint8_t>& lengths, uint32_t escape) {
+  if (lengths.size() > kMaxHuffmanSymbols) {
+    return Corruption("huffman alphabet has %d symbols, at most %d", lengths.size(),
+                      kMaxHuffmanSymbols);
+  }
+  // Two passes over the symbols (this runs once per decoded chunk): count
+  // and check the lengths, then give each symbol its canonical code (as
+  // CanonicalCodes does), its place in sorted_ and its table entries.
+  std::fill(std::begin(count_), std::end(count_), 0);
   int max_len = 0;
-  uint64_t kraft = 0;  // in units of 2^-kMaxHuffmanCodeLength
   for (size_t s = 0; s < lengths.size(); ++s) {
     if (lengths[s] > kMaxHuffmanCodeLength) {
       return Corruption("huffman code length %d of symbol %d exceeds the maximum %d", lengths[s],
                         s, kMaxHuffmanCodeLength);
     }
-    if (lengths[s] == 0) continue;
+    ++count_[lengths[s]];
     max_len = std::max<int>(max_len, lengths[s]);
-    kraft += uint64_t{1} << (kMaxHuffmanCodeLength - lengths[s]);
   }
+  count_[0] = 0;
   if (max_len == 0) return Corruption("huffman table has no used symbol");
+  uint64_t kraft = 0;  // in units of 2^-kMaxHuffmanCodeLength
+  for (int len = 1; len <= kMaxHuffmanCodeLength; ++len) {
+    kraft += uint64_t{count_[len]} << (kMaxHuffmanCodeLength - len);
+  }
   if (kraft > (uint64_t{1} << kMaxHuffmanCodeLength)) {
     return Corruption("huffman code lengths are oversubscribed (not a prefix code)");
   }
-  // Canonical codes, without allocating: this runs once per decoded chunk.
-  uint32_t codes[kMaxHuffmanSymbols];
-  CanonicalCodes(lengths, codes);
-  // Single-symbol entries over max_len bits first, in the front of the
-  // table. An incomplete code leaves some indexes invalid (length 0).
-  const size_t single_size = size_t{1} << max_len;
+  max_length_ = max_len;
+  uint32_t next_code[kMaxHuffmanCodeLength + 1];
+  uint32_t next_sorted[kMaxHuffmanCodeLength + 1];
+  uint32_t code = 0, offset = 0;
+  for (int len = 1; len <= kMaxHuffmanCodeLength; ++len) {
+    code = (code + count_[len - 1]) << 1;
+    first_code_[len] = next_code[len] = code;
+    offset_[len] = next_sorted[len] = offset;
+    offset += count_[len];
+  }
+  // Single-symbol entries over `primary` bits first, in the front of the
+  // table. An incomplete code leaves some indexes invalid (length 0); the
+  // first `primary` bits of a longer code mark its entry long.
+  const int primary = std::min(max_len, kPrimaryTableBits);
+  const size_t single_size = size_t{1} << primary;
   std::fill(table_.begin(), table_.begin() + single_size, Entry{0, 0, 0, 0});
   for (size_t s = 0; s < lengths.size(); ++s) {
     const int len = lengths[s];
     if (len == 0) continue;
+    sorted_[next_sorted[len]++] = static_cast<uint16_t>(s);
+    const uint32_t reversed = ReverseBits(next_code[len]++, len);
+    if (len > primary) {
+      table_[reversed & (single_size - 1)] = Entry{0, 0, 0, kLongMark};
+      continue;
+    }
     // The reversed code is the low `len` bits of every index decoding to s.
     const Entry e{static_cast<uint16_t>(s), 0, static_cast<uint8_t>(len), static_cast<uint8_t>(len)};
-    for (size_t index = codes[s]; index < single_size; index += size_t{1} << len) table_[index] = e;
+    for (size_t index = reversed; index < single_size; index += size_t{1} << len) table_[index] = e;
   }
   // Then widen the table a few bits, so that short codes (the common case
   // these streams exist for) decode two at a time. The width is capped
   // because the table is rebuilt for every chunk. Wider entries are filled
   // from the highest index down, reading only single entries below
   // single_size, which stay untouched until last.
-  table_bits_ = std::max(max_len, std::min(max_len + 4, kPairTableBits));
+  table_bits_ = std::max(primary, std::min(primary + 4, kPairTableBits));
   const uint32_t single_mask = static_cast<uint32_t>(single_size - 1);
   for (uint32_t index = (1u << table_bits_); index-- > 0;) {
     Entry e = table_[index & single_mask];

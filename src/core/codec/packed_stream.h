@@ -107,6 +107,25 @@ Status ForEachHuffman(ByteReader* in, size_t count, const char* what, Sink& sink
     return Status();
   };
 
+  // A code longer than the table (or no code) at value `at`, from `bits`
+  // (`avail` of them valid): decoded bit by bit once the buffer holds the
+  // longest code's bits. *used is its length, or 0: refill first. Takes the
+  // bit buffer by value so that it stays in registers in the loops below.
+  const auto long_code = [&decoder, &overflow_value, escape, what](
+                             HuffmanDecoder::Entry e, uint64_t bits, int avail, size_t at,
+                             uint64_t* out, int* used) -> Status {
+    *used = 0;
+    if (!e.IsLong()) return Corruption("%s: invalid huffman code at value %d", what, at);
+    if (avail < kMaxHuffmanCodeLength) return Status();
+    uint32_t symbol;
+    if (!decoder.DecodeLong(bits, &symbol, used)) {
+      return Corruption("%s: invalid huffman code at value %d", what, at);
+    }
+    *out = symbol;
+    if (symbol == escape) TSDB_RETURN_IF_ERROR(overflow_value(out));
+    return Status();
+  };
+
   // Fast path: the bit buffer lives in registers; each refill tops it up to
   // >= 56 bits, enough for 56 / table_bits table entries. Entries decode
   // into a small local buffer without branching on one-or-two symbols, and
@@ -137,7 +156,14 @@ Status ForEachHuffman(ByteReader* in, size_t count, const char* what, Sink& sink
         for (size_t k = 0; k < entries; ++k) {
           const HuffmanDecoder::Entry e = table[buf & mask];
           if (e.first_length == 0) {
-            return Corruption("%s: invalid huffman code at value %d", what, i + n);
+            // A code longer than the table, or none: the count of entries
+            // assumed table_bits per entry, so refill after it.
+            int used;
+            TSDB_RETURN_IF_ERROR(long_code(e, buf, avail, i + n, &values[n], &used));
+            buf >>= used;
+            avail -= used;
+            n += used != 0;
+            break;
           }
           buf >>= e.length;
           avail -= e.length;
@@ -150,7 +176,12 @@ Status ForEachHuffman(ByteReader* in, size_t count, const char* what, Sink& sink
         for (size_t k = 0; k < entries && n < want; ++k) {
           const HuffmanDecoder::Entry e = table[buf & mask];
           if (e.first_length == 0) {
-            return Corruption("%s: invalid huffman code at value %d", what, i + n);
+            int used;
+            TSDB_RETURN_IF_ERROR(long_code(e, buf, avail, i + n, &values[n], &used));
+            buf >>= used;
+            avail -= used;
+            n += used != 0;
+            break;
           }
           buf >>= e.first_length;
           avail -= e.first_length;
