@@ -8,7 +8,6 @@
 // every window is handed to a kernel as a span of the series' own points.
 #include <algorithm>
 #include <cmath>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -293,13 +292,17 @@ Result<Value> EvalRangeFunction(Evaluator* ev, const Call& e, const StepRange& r
   const bool sliding_extreme = !anchored && !smoothed &&
                                (fn == RangeFn::kMaxOverTime || fn == RangeFn::kMinOverTime);
   const bool want_max = fn == RangeFn::kMaxOverTime;
-  std::deque<size_t> candidates;
+  // The queue: candidates[head, tail) of a buffer as long as the series
+  // (each sample enters at most once), so no deque bookkeeping per sample.
+  std::vector<size_t> candidates;
   auto process = [&](Labels& labels, bool series_drop_name,
                      const std::vector<Sample>& points) -> Status {
     StepSeries result;
     size_t lo = 0;  // first point after the window start
     size_t hi = 0;  // first point after the window end
-    candidates.clear();
+    if (sliding_extreme && candidates.size() < points.size()) candidates.resize(points.size());
+    size_t* const queue = candidates.data();
+    size_t head = 0, tail = 0;
     for (size_t i = 0; i < steps; ++i) {
       const int64_t t = range.Time(i);
       const int64_t ref = in.RefTime(t);
@@ -312,18 +315,19 @@ Result<Value> EvalRangeFunction(Evaluator* ev, const Call& e, const StepRange& r
         while (hi < points.size() && points[hi].t <= read_to) {
           const double x = points[hi].v;
           if (!std::isnan(x)) {
-            while (!candidates.empty() &&
-                   (want_max ? points[candidates.back()].v < x : points[candidates.back()].v > x)) {
-              candidates.pop_back();
+            if (want_max) {
+              while (tail > head && points[queue[tail - 1]].v < x) --tail;
+            } else {
+              while (tail > head && points[queue[tail - 1]].v > x) --tail;
             }
-            candidates.push_back(hi);
+            queue[tail++] = hi;
           }
           ++hi;
         }
         while (lo < points.size() && points[lo].t <= read_from) ++lo;
-        while (!candidates.empty() && candidates.front() < lo) candidates.pop_front();
+        while (tail > head && queue[head] < lo) ++head;
         if (lo >= hi) continue;
-        const double v = candidates.empty() ? points[hi - 1].v : points[candidates.front()].v;
+        const double v = tail == head ? points[hi - 1].v : points[queue[head]].v;
         result.points.push_back(Sample{t, v});
         continue;
       }
