@@ -27,6 +27,60 @@ SELECT value FROM tsdb.promql_query('stale_metric', 'epoch'::timestamptz + inter
 SELECT tsdb.compress('tsdb.prom_samples') > 0 AS compressed;
 SELECT value FROM tsdb.promql_query('stale_metric', 'epoch'::timestamptz + interval '150 seconds');
 SELECT value FROM tsdb.promql_query('stale_metric', 'epoch'::timestamptz + interval '210 seconds');
+-- An instant selector reads each series' newest sample. In blocks, the
+-- stored last row of a series' newest block answers when the evaluation
+-- time is past that block; else (a deleted last row, a time inside the
+-- block) the blocks are decoded; a newer hot row wins. Each answer is
+-- compared with the same query read through SQL (promql_direct_read off).
+SELECT tsdb.promql_load($$
+load 1m
+  newest{s="a"} 1+1x9
+  newest{s="b"} 1+1x9
+  newest{s="c"} 1+1x4 _x4 stale
+$$);
+SELECT tsdb.compress('tsdb.prom_samples') > 0 AS compressed;
+CREATE FUNCTION pg_temp.newest_both(at interval)
+RETURNS TABLE (s text, direct float8, direct_time float8, via_sql float8, via_sql_time float8)
+LANGUAGE plpgsql AS $f$
+BEGIN
+  PERFORM set_config('tsdb.promql_direct_read', 'on', true);
+  CREATE TEMP TABLE d ON COMMIT DROP AS
+    SELECT v.labels->>'s' AS s, v.value, t.value AS sample_time
+    FROM tsdb.promql_query('newest', 'epoch'::timestamptz + at) v
+    JOIN tsdb.promql_query('timestamp(newest)', 'epoch'::timestamptz + at) t
+      ON t.labels->>'s' = v.labels->>'s';
+  PERFORM set_config('tsdb.promql_direct_read', 'off', true);
+  CREATE TEMP TABLE q ON COMMIT DROP AS
+    SELECT v.labels->>'s' AS s, v.value, t.value AS sample_time
+    FROM tsdb.promql_query('newest', 'epoch'::timestamptz + at) v
+    JOIN tsdb.promql_query('timestamp(newest)', 'epoch'::timestamptz + at) t
+      ON t.labels->>'s' = v.labels->>'s';
+  PERFORM set_config('tsdb.promql_direct_read', 'on', true);
+  RETURN QUERY SELECT coalesce(d.s, q.s), d.value, d.sample_time, q.value, q.sample_time
+    FROM d FULL JOIN q ON d.s = q.s ORDER BY 1;
+  DROP TABLE d, q;
+END $f$;
+-- Past the blocks: the last rows (c ended with a stale marker).
+SELECT * FROM pg_temp.newest_both('12 minutes');
+-- Inside the blocks: decoded.
+SELECT * FROM pg_temp.newest_both('8 minutes 30 seconds');
+-- a's last row deleted: decoded, the row before it is the newest.
+DELETE FROM tsdb.prom_samples
+WHERE series_id = (SELECT id FROM tsdb.prom_series_labels WHERE labels->>'s' = 'a')
+  AND time = 'epoch'::timestamptz + interval '9 minutes';
+-- Hot rows of b: one at its block's last time (two samples at one time
+-- read as the greater, whichever way they are read), one newer (it wins).
+INSERT INTO tsdb.metrics VALUES
+  ('{"__name__": "newest", "s": "b"}', 'epoch'::timestamptz + interval '9 minutes', 555),
+  ('{"__name__": "newest", "s": "b"}', 'epoch'::timestamptz + interval '10 minutes', 100);
+SELECT * FROM pg_temp.newest_both('12 minutes');
+SELECT * FROM pg_temp.newest_both('9 minutes 30 seconds');
+-- Decoded, the duplicate is read the same way.
+SELECT value FROM tsdb.promql_query('newest{s="b"}[150s]', 'epoch'::timestamptz + interval '10 minutes') ORDER BY time;
+SET tsdb.promql_direct_read = off;
+SELECT value FROM tsdb.promql_query('newest{s="b"}[150s]', 'epoch'::timestamptz + interval '10 minutes') ORDER BY time;
+RESET tsdb.promql_direct_read;
+
 -- Regex matchers are anchored.
 SELECT count(*) FROM tsdb.promql_query('http_requests{job=~"a"}', 'epoch'::timestamptz + interval '50 minutes');
 SELECT count(*) FROM tsdb.promql_query('http_requests{job=~"a.*"}', 'epoch'::timestamptz + interval '50 minutes');

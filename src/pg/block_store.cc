@@ -177,6 +177,38 @@ DeletedRows DeletedRowsOf(Relation blocks, HeapTuple block_tuple) {
   return DeletedRowsOfDatum(d, isnull);
 }
 
+HeapTuple BlockLastRowImage(Relation rel, HeapTuple block_tuple, const Datum* meta,
+                            const bool* meta_nulls) {
+  if (meta_nulls[kBlocksLastRow - 1]) return nullptr;
+  const int rows = DatumGetInt32(meta[kBlocksRowCount - 1]);
+  if (rows < 1 ||
+      DeletedRowsOfDatum(meta[kBlocksDeleted - 1], meta_nulls[kBlocksDeleted - 1]).Contains(rows - 1)) {
+    return nullptr;
+  }
+  bytea* bytes = DatumGetByteaPP(meta[kBlocksLastRow - 1]);
+  const uint32 len = VARSIZE_ANY_EXHDR(bytes);
+  if (len < SizeofHeapTupleHeader) return nullptr;
+  HeapTuple tuple = static_cast<HeapTuple>(palloc(HEAPTUPLESIZE + len));
+  tuple->t_len = len;
+  tuple->t_data = reinterpret_cast<HeapTupleHeader>(reinterpret_cast<char*>(tuple) + HEAPTUPLESIZE);
+  memcpy(tuple->t_data, VARDATA_ANY(bytes), len);
+  tuple->t_tableOid = RelationGetRelid(rel);
+  HeapTupleHeader header = tuple->t_data;
+  if (header->t_hoff < SizeofHeapTupleHeader || header->t_hoff > len) return nullptr;
+  // The image was formed as a datum (heap_form_tuple): its header holds a
+  // datum length and row type where a stored tuple has transaction fields,
+  // and PostgreSQL checks such "datum" headers against their row type (a
+  // VACUUM FULL's transient table's, long dropped). As for hot rows
+  // (StoreHotRow) and block rows (StoreBlockRow), the row takes its block
+  // tuple's transaction fields and its own TID.
+  header->t_choice = block_tuple->t_data->t_choice;
+  header->t_infomask = (header->t_infomask & ~HEAP_XACT_MASK) |
+                       (block_tuple->t_data->t_infomask & HEAP_XACT_MASK);
+  BlockRowTid(&block_tuple->t_self, rows - 1, &tuple->t_self);
+  header->t_ctid = tuple->t_self;
+  return tuple;
+}
+
 bool BlockRowDeleted(Relation blocks, HeapTuple block_tuple, int row) {
   return DeletedRowsOf(blocks, block_tuple).Contains(row);
 }

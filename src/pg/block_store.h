@@ -98,6 +98,14 @@ DeletedRows DeletedRowsOf(Relation blocks, HeapTuple block_tuple);
 // The same from the `deleted` column already deformed.
 DeletedRows DeletedRowsOfDatum(Datum deleted, bool isnull);
 
+// The stored last row of a block tuple (its `last_row` image) as a row of
+// `rel`, with the block tuple's transaction fields and the row's own TID;
+// null when the block has none, its last row is deleted, or the image is
+// malformed. `meta`/`meta_nulls` are the block tuple deformed. Palloc'd in
+// CurrentMemoryContext.
+HeapTuple BlockLastRowImage(Relation rel, HeapTuple block_tuple, const Datum* meta,
+                            const bool* meta_nulls);
+
 bool BlockRowDeleted(Relation blocks, HeapTuple block_tuple, int row);
 // A copy of block_tuple with `row` marked deleted (for heap_update).
 HeapTuple BlockTupleWithRowDeleted(Relation blocks, HeapTuple block_tuple, int row);

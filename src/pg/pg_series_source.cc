@@ -50,15 +50,8 @@ void PgSeriesSource::ReadThroughSpi(const std::vector<int64_t>& ids, int64_t min
     PgCall([] { SPI_freetuptable(SPI_tuptable); });
   }
   PgCall([&] { SPI_cursor_close(portal); });
-  // Samples come block by block and hot rows after; order each series and
-  // keep one sample per timestamp.
-  for (std::vector<promql::Sample>& s : *samples) {
-    std::stable_sort(s.begin(), s.end(),
-                     [](const promql::Sample& a, const promql::Sample& b) { return a.t < b.t; });
-    s.erase(std::unique(s.begin(), s.end(),
-                        [](const promql::Sample& a, const promql::Sample& b) { return a.t == b.t; }),
-            s.end());
-  }
+  // In no particular order: sort each series, one sample per time.
+  for (std::vector<promql::Sample>& s : *samples) promql::SortSamplesOnePerTime(&s);
 }
 
 namespace {
@@ -97,6 +90,42 @@ Status PgSeriesSource::SelectEach(const std::vector<promql::LabelMatcher>& match
     reader->ReadBlocks(ids[i], min_time_ms, max_time_ms, &buffer.samples, &unordered);
     PromSamplesReader::Merge(hot[i], unordered, &buffer.samples);
     if (buffer.samples.empty()) continue;
+    buffer.labels = std::move(series[i].labels);
+    TSDB_RETURN_IF_ERROR(fn(buffer));
+  }
+  return Status();
+}
+
+Status PgSeriesSource::SelectLatest(const std::vector<promql::LabelMatcher>& matchers,
+                                    int64_t min_time_ms, int64_t max_time_ms,
+                                    const std::function<Status(promql::Series&)>& fn) {
+  PromSamplesReader* reader = Reader();
+  if (reader == nullptr) return SeriesSource::SelectLatest(matchers, min_time_ms, max_time_ms, fn);
+  std::vector<CatalogSeries> series = SelectSeries(matchers);
+  if (series.empty()) return Status();
+  const std::vector<int64_t> ids = IdsOf(series);
+  std::vector<std::vector<promql::Sample>> hot;
+  reader->ReadHot(ids, min_time_ms, max_time_ms, &hot);
+  promql::Series buffer;
+  for (size_t i = 0; i < series.size(); ++i) {
+    buffer.samples.clear();
+    std::optional<promql::Sample> newest;
+    if (reader->ReadNewest(ids[i], min_time_ms, max_time_ms, &newest)) {
+      // A hot row newer than the blocks' newest sample wins; one at the same
+      // time competes as Merge would have it.
+      for (const promql::Sample& h : hot[i]) {
+        if (!newest || h.t > newest->t || (h.t == newest->t && promql::PreferredDuplicate(h, *newest))) {
+          newest = h;
+        }
+      }
+    } else {
+      bool unordered = false;
+      reader->ReadBlocks(ids[i], min_time_ms, max_time_ms, &buffer.samples, &unordered);
+      PromSamplesReader::Merge(hot[i], unordered, &buffer.samples);
+      if (!buffer.samples.empty()) newest = buffer.samples.back();
+    }
+    if (!newest) continue;
+    buffer.samples.assign(1, *newest);
     buffer.labels = std::move(series[i].labels);
     TSDB_RETURN_IF_ERROR(fn(buffer));
   }

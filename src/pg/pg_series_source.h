@@ -27,6 +27,11 @@ class PgSeriesSource : public promql::SeriesSource {
   Status SelectEach(const std::vector<promql::LabelMatcher>& matchers, int64_t min_time_ms,
                     int64_t max_time_ms,
                     const std::function<Status(promql::Series&)>& fn) override;
+  // Each series' newest sample, from its newest block's stored last row
+  // when that can tell it (else as SelectEach).
+  Status SelectLatest(const std::vector<promql::LabelMatcher>& matchers, int64_t min_time_ms,
+                      int64_t max_time_ms,
+                      const std::function<Status(promql::Series&)>& fn) override;
 
  private:
   PromSamplesReader* Reader();

@@ -191,6 +191,63 @@ void PromSamplesReader::ReadBlocks(int64_t id, int64_t min_ms, int64_t max_ms,
   PgCall([&] { systable_endscan(scan); });
 }
 
+bool PromSamplesReader::ReadNewest(int64_t id, int64_t min_ms, int64_t max_ms,
+                                   std::optional<promql::Sample>* out) {
+  const TimestampTz min_t = MsToTimestamp(min_ms);
+  const TimestampTz max_t = MsToTimestamp(max_ms);
+  return PgCall([&] {
+    CHECK_FOR_INTERRUPTS();
+    TupleDesc blocks_desc = RelationGetDescr(h_->blocks);
+    if (blocks_desc->natts != kBlocksNatts) return false;
+    MemoryContextReset(h_->block_context);
+    MemoryContext caller = MemoryContextSwitchTo(h_->block_context);
+    SysScanDesc scan = BeginSeriesScan(h_, id);
+    HeapTuple newest = nullptr;
+    int64 newest_max = 0;
+    bool tie = false;
+    for (HeapTuple tuple; (tuple = systable_getnext(scan)) != nullptr;) {
+      bool isnull;
+      if (DatumGetInt16(heap_getattr(tuple, kBlocksTimeAttnum, blocks_desc, &isnull)) !=
+          kTimeAttnum) {
+        continue;  // written under another layout (ReadBlocks skips it too)
+      }
+      const int64 block_min = DatumGetInt64(heap_getattr(tuple, kBlocksMinTime, blocks_desc, &isnull));
+      const int64 block_max = DatumGetInt64(heap_getattr(tuple, kBlocksMaxTime, blocks_desc, &isnull));
+      if (block_max < min_t || block_min > max_t) continue;
+      if (newest == nullptr || block_max > newest_max) {
+        newest = heap_copytuple(tuple);
+        newest_max = block_max;
+        tie = false;
+      } else if (block_max == newest_max) {
+        tie = true;  // which of the two a merge keeps depends on their order
+      }
+    }
+    systable_endscan(scan);
+    bool answered = false;
+    if (newest == nullptr) {
+      out->reset();
+      answered = true;
+    } else if (!tie && newest_max <= max_t) {
+      Datum meta[kBlocksNatts];
+      bool meta_nulls[kBlocksNatts];
+      heap_deform_tuple(newest, blocks_desc, meta, meta_nulls);
+      HeapTuple row = BlockLastRowImage(h_->samples, newest, meta, meta_nulls);
+      if (row != nullptr) {
+        TupleDesc desc = RelationGetDescr(h_->samples);
+        bool time_null, value_null;
+        const Datum time = heap_getattr(row, kTimeAttnum, desc, &time_null);
+        const Datum value = heap_getattr(row, kValueAttnum, desc, &value_null);
+        if (!time_null && !value_null && DatumGetTimestampTz(time) == newest_max) {
+          *out = promql::Sample{TimestampToMs(DatumGetTimestampTz(time)), DatumGetFloat8(value)};
+          answered = true;
+        }
+      }
+    }
+    MemoryContextSwitchTo(caller);
+    return answered;
+  });
+}
+
 void PromSamplesReader::ReadHot(const std::vector<int64_t>& ids, int64_t min_ms, int64_t max_ms,
                                 std::vector<std::vector<promql::Sample>>* out) {
   out->resize(ids.size());
@@ -236,14 +293,7 @@ void PromSamplesReader::Merge(const std::vector<promql::Sample>& hot, bool unord
     samples->insert(samples->end(), hot.begin(), hot.end());
     unordered = true;
   }
-  if (!unordered) return;
-  std::stable_sort(samples->begin(), samples->end(),
-                   [](const promql::Sample& a, const promql::Sample& b) { return a.t < b.t; });
-  samples->erase(std::unique(samples->begin(), samples->end(),
-                             [](const promql::Sample& a, const promql::Sample& b) {
-                               return a.t == b.t;
-                             }),
-                 samples->end());
+  if (unordered) promql::SortSamplesOnePerTime(samples);
 }
 
 }  // namespace tsdb::pg

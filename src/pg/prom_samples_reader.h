@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "tsdb/column_chunk.h"
@@ -37,8 +38,15 @@ class PromSamplesReader {
                std::vector<std::vector<promql::Sample>>* out);
   void ReadBlocks(int64_t id, int64_t min_ms, int64_t max_ms, std::vector<promql::Sample>* out,
                   bool* unordered);
+  // The newest sample of series `id` in blocks with times in [min_ms,
+  // max_ms], read from the stored last row of its newest block when that
+  // tells it without decoding: that block ends at or before max_ms, no other
+  // ends at the same time, and its last row is stored and not deleted. True
+  // with *out set (empty: no block in range); false when the blocks must be
+  // decoded (ReadBlocks).
+  bool ReadNewest(int64_t id, int64_t min_ms, int64_t max_ms, std::optional<promql::Sample>* out);
   // Adds `hot` to `samples`, then puts them in time order with one sample
-  // per timestamp.
+  // per timestamp (promql::SortSamplesOnePerTime).
   static void Merge(const std::vector<promql::Sample>& hot, bool unordered,
                     std::vector<promql::Sample>* samples);
 

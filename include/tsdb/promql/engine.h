@@ -44,6 +44,13 @@ class SeriesSource {
   // them with Select first.
   virtual Status SelectEach(const std::vector<LabelMatcher>& matchers, int64_t min_time_ms,
                             int64_t max_time_ms, const std::function<Status(Series&)>& fn);
+
+  // As SelectEach, but each series handed to `fn` holds only its newest
+  // sample in [min_time_ms, max_time_ms] (series without one are left out):
+  // what an instant selector evaluated at one time reads. A source may
+  // answer it without reading older samples. The default trims SelectEach's.
+  virtual Status SelectLatest(const std::vector<LabelMatcher>& matchers, int64_t min_time_ms,
+                              int64_t max_time_ms, const std::function<Status(Series&)>& fn);
 };
 
 struct EngineOptions {

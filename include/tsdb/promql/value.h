@@ -103,6 +103,15 @@ struct Series {
   std::vector<Sample> samples;
 };
 
+// Samples stored twice for one series and time (SQL allows it; Prometheus
+// would refuse the second) are read as one: the stale marker if there is
+// one, else a NaN, else the greatest value. The rule depends on the values
+// only, so every way of reading (blocks, hot rows, SQL, in any order)
+// gives the same series. True when `a` is kept over `b`.
+bool PreferredDuplicate(const Sample& a, const Sample& b);
+// Sorts samples by time and keeps one per time, by PreferredDuplicate.
+void SortSamplesOnePerTime(std::vector<Sample>* samples);
+
 // One element of an instant vector.
 struct VectorElement {
   Labels labels;

@@ -181,6 +181,11 @@ Status HuffmanDecoder::Init(const std::vector<uint8_t>& lengths, uint32_t escape
   // from the highest index down, reading only single entries below
   // single_size, which stay untouched until last.
   table_bits_ = std::max(primary, std::min(primary + 4, kPairTableBits));
+  // No two codes fit in the table (high-entropy streams: all codes long)
+  // and it is no wider than the single entries: nothing to widen.
+  int min_len = 1;
+  while (count_[min_len] == 0) ++min_len;
+  if (table_bits_ == primary && 2 * min_len > table_bits_) return Status();
   const uint32_t single_mask = static_cast<uint32_t>(single_size - 1);
   for (uint32_t index = (1u << table_bits_); index-- > 0;) {
     Entry e = table_[index & single_mask];

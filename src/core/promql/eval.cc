@@ -19,6 +19,19 @@ Status SeriesSource::SelectEach(const std::vector<LabelMatcher>& matchers, int64
   return Status();
 }
 
+Status SeriesSource::SelectLatest(const std::vector<LabelMatcher>& matchers, int64_t min_time_ms,
+                                  int64_t max_time_ms, const std::function<Status(Series&)>& fn) {
+  return SelectEach(matchers, min_time_ms, max_time_ms, [&](Series& s) -> Status {
+    // The newest sample in range (the source may include others).
+    auto it = s.samples.end();
+    while (it != s.samples.begin() && std::prev(it)->t > max_time_ms) --it;
+    if (it == s.samples.begin() || std::prev(it)->t < min_time_ms) return Status();
+    const Sample newest = *std::prev(it);
+    s.samples.assign(1, newest);
+    return fn(s);
+  });
+}
+
 Value ScalarValue(double v, size_t steps) {
   Value out;
   out.type = ValueType::kScalar;
@@ -180,42 +193,47 @@ Result<Value> Evaluator::EvalVectorSelector(const VectorSelector& vs, const Step
   const int64_t lookback = options_.lookback_delta_ms;
   const int64_t read_to = vs.smoothed ? last_ref + lookback : last_ref;
   // Series by series, as the source reads them: the query holds the step
-  // points, not every sample of the selection.
-  TSDB_RETURN_IF_ERROR(source_->SelectEach(
-      vs.matchers, first_ref - lookback + 1, read_to,
-      [&](Series& s) -> Status {
-        TSDB_RETURN_IF_ERROR(CheckInterrupt());
-        const auto held = static_cast<int64_t>(s.samples.size());
-        TSDB_RETURN_IF_ERROR(Hold(held));
-        StepSeries step_series;
-        const std::vector<Sample>& samples = s.samples;
-        size_t next = 0;  // samples before `next` are at or before the current ref
-        for (size_t i = 0; i < steps; ++i) {
-          const int64_t t = range.Time(i);
-          const int64_t r = ref(t);
-          while (next < samples.size() && samples[next].t <= r) ++next;
-          if (next == 0) continue;
-          const Sample& last = samples[next - 1];
-          if (last.t <= r - lookback || IsStaleNaN(last.v)) continue;
-          double v = sample_times ? static_cast<double>(last.t) / 1000.0 : last.v;
-          if (vs.smoothed && !sample_times && last.t < r && next < samples.size()) {
-            // Linear between the samples around the step (not counter-aware:
-            // Prometheus interpolates a reset's drop too).
-            const Sample& after = samples[next];
-            if (after.t <= r + lookback && !IsStaleNaN(after.v)) {
-              v = last.v + (after.v - last.v) * static_cast<double>(r - last.t) /
-                               static_cast<double>(after.t - last.t);
-            }
-          }
-          step_series.points.push_back(Sample{t, v});
+  // points, not every sample of the selection. At a single reference time
+  // (an instant query, or `@`) only each series' newest sample counts.
+  const auto per_series = [&](Series& s) -> Status {
+    TSDB_RETURN_IF_ERROR(CheckInterrupt());
+    const auto held = static_cast<int64_t>(s.samples.size());
+    TSDB_RETURN_IF_ERROR(Hold(held));
+    StepSeries step_series;
+    const std::vector<Sample>& samples = s.samples;
+    size_t next = 0;  // samples before `next` are at or before the current ref
+    for (size_t i = 0; i < steps; ++i) {
+      const int64_t t = range.Time(i);
+      const int64_t r = ref(t);
+      while (next < samples.size() && samples[next].t <= r) ++next;
+      if (next == 0) continue;
+      const Sample& last = samples[next - 1];
+      if (last.t <= r - lookback || IsStaleNaN(last.v)) continue;
+      double v = sample_times ? static_cast<double>(last.t) / 1000.0 : last.v;
+      if (vs.smoothed && !sample_times && last.t < r && next < samples.size()) {
+        // Linear between the samples around the step (not counter-aware:
+        // Prometheus interpolates a reset's drop too).
+        const Sample& after = samples[next];
+        if (after.t <= r + lookback && !IsStaleNaN(after.v)) {
+          v = last.v + (after.v - last.v) * static_cast<double>(r - last.t) /
+                           static_cast<double>(after.t - last.t);
         }
-        Release(held);
-        if (step_series.points.empty()) return Status();
-        TSDB_RETURN_IF_ERROR(Hold(static_cast<int64_t>(step_series.points.size())));
-        step_series.labels = std::move(s.labels);
-        out.series.push_back(std::move(step_series));
-        return Status();
-      }));
+      }
+      step_series.points.push_back(Sample{t, v});
+    }
+    Release(held);
+    if (step_series.points.empty()) return Status();
+    TSDB_RETURN_IF_ERROR(Hold(static_cast<int64_t>(step_series.points.size())));
+    step_series.labels = std::move(s.labels);
+    out.series.push_back(std::move(step_series));
+    return Status();
+  };
+  const int64_t read_from = first_ref - lookback + 1;
+  if (first_ref == last_ref && !vs.smoothed) {
+    TSDB_RETURN_IF_ERROR(source_->SelectLatest(vs.matchers, read_from, read_to, per_series));
+  } else {
+    TSDB_RETURN_IF_ERROR(source_->SelectEach(vs.matchers, read_from, read_to, per_series));
+  }
   return out;
 }
 

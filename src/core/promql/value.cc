@@ -1,6 +1,7 @@
 #include "tsdb/promql/value.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "tsdb/promql/lexer.h"
 #define XXH_STATIC_LINKING_ONLY  // XXH64_state_t on the stack
@@ -117,6 +118,29 @@ void Annotations::AddInfo(std::string text) { AddUnique(&infos, std::move(text))
 void Annotations::Merge(const Annotations& other) {
   for (const std::string& w : other.warnings) AddWarning(w);
   for (const std::string& i : other.infos) AddInfo(i);
+}
+
+namespace {
+
+// Stale marker > other NaN > numbers by value.
+int DuplicateRank(double v) { return IsStaleNaN(v) ? 2 : std::isnan(v) ? 1 : 0; }
+
+}  // namespace
+
+bool PreferredDuplicate(const Sample& a, const Sample& b) {
+  const int ra = DuplicateRank(a.v), rb = DuplicateRank(b.v);
+  if (ra != rb) return ra > rb;
+  return ra == 0 && a.v > b.v;
+}
+
+void SortSamplesOnePerTime(std::vector<Sample>* samples) {
+  std::sort(samples->begin(), samples->end(), [](const Sample& a, const Sample& b) {
+    if (a.t != b.t) return a.t < b.t;
+    return PreferredDuplicate(a, b);
+  });
+  samples->erase(std::unique(samples->begin(), samples->end(),
+                             [](const Sample& a, const Sample& b) { return a.t == b.t; }),
+                 samples->end());
 }
 
 }  // namespace tsdb::promql

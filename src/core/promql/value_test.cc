@@ -1,8 +1,10 @@
 #include "tsdb/promql/value.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
 
 namespace tsdb::promql {
 namespace {
@@ -55,6 +57,36 @@ TEST(AnnotationsTest, DeduplicatesAndMerges) {
   a.Merge(b);
   EXPECT_EQ(a.warnings, (std::vector<std::string>{"w", "v"}));
   EXPECT_EQ(a.infos, (std::vector<std::string>{"i"}));
+}
+
+}  // namespace
+}  // namespace tsdb::promql
+
+namespace tsdb::promql {
+namespace {
+
+TEST(SamplesTest, OnePerTimeKeepsTheSameSampleInAnyOrder) {
+  const double nan = std::nan("");
+  const std::vector<Sample> samples = {{3, 1},   {1, 5}, {1, 7},   {2, nan}, {2, 9},
+                                       {2, -1},  {4, 2}, {4, StaleNaN()}, {4, nan}, {3, 1}};
+  std::vector<Sample> want = {{1, 7}, {2, nan}, {3, 1}, {4, StaleNaN()}};
+  std::vector<Sample> order = samples;
+  for (int round = 0; round < 50; ++round) {
+    std::vector<Sample> got = order;
+    SortSamplesOnePerTime(&got);
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t i = 0; i < want.size(); ++i) {
+      EXPECT_EQ(got[i].t, want[i].t);
+      EXPECT_EQ(std::isnan(got[i].v), std::isnan(want[i].v));
+      EXPECT_EQ(IsStaleNaN(got[i].v), IsStaleNaN(want[i].v));
+      if (!std::isnan(want[i].v)) {
+        EXPECT_EQ(got[i].v, want[i].v);
+      }
+    }
+    std::next_permutation(order.begin(), order.end(), [](const Sample& a, const Sample& b) {
+      return a.t != b.t ? a.t < b.t : a.v < b.v;
+    });
+  }
 }
 
 }  // namespace
