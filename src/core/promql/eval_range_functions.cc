@@ -289,7 +289,8 @@ Result<Value> EvalRangeFunction(Evaluator* ev, const Call& e, const StepRange& r
   // instead of O(steps x window). The result is the scan's: the best value,
   // the earliest of equal ones, and NaN only when the window holds nothing
   // but NaN.
-  const bool sliding_extreme = !anchored && !smoothed &&
+  // (One step, one window: a plain scan, without the queue's branches.)
+  const bool sliding_extreme = !anchored && !smoothed && steps > 1 &&
                                (fn == RangeFn::kMaxOverTime || fn == RangeFn::kMinOverTime);
   const bool want_max = fn == RangeFn::kMaxOverTime;
   // The queue: candidates[head, tail) of a buffer as long as the series

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -151,6 +152,39 @@ TEST(KernelOverTimeTest, MinMaxSkipNaN) {
   const auto inf = Load(10 * kSecond, {-kInf, kInf});
   EXPECT_EQ(*MinOverTime(inf), -kInf);
   EXPECT_EQ(*MaxOverTime(inf), kInf);
+}
+
+// Against Prometheus's compareOverTime written out (an index, compared with
+// the sample at it): the same value, bits included (+0 / -0 ties keep the
+// first), on random windows with NaNs, zeros of both signs and repeats.
+TEST(KernelOverTimeTest, MinMaxMatchCompareOverTime) {
+  const auto reference = [](const std::vector<Sample>& s, bool max) {
+    size_t best = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+      const bool better = max ? s[i].v > s[best].v : s[i].v < s[best].v;
+      if (better || std::isnan(s[best].v)) best = i;
+    }
+    return s[best].v;
+  };
+  std::mt19937_64 rng(17);
+  const double pool[] = {kNaN, 0.0, -0.0, 1, -1, 2.5, kInf, -kInf, 1e-300};
+  for (int round = 0; round < 5000; ++round) {
+    std::vector<double> values(1 + rng() % 12);
+    for (double& v : values) v = pool[rng() % (sizeof pool / sizeof pool[0])];
+    std::vector<Sample> s;
+    for (size_t i = 0; i < values.size(); ++i) {
+      s.push_back(Sample{static_cast<int64_t>(i) * 10 * kSecond, values[i]});
+    }
+    for (bool max : {false, true}) {
+      const double want = reference(s, max);
+      const double got = max ? *MaxOverTime(s) : *MinOverTime(s);
+      ASSERT_EQ(std::isnan(want), std::isnan(got)) << "round " << round;
+      if (!std::isnan(want)) {
+        ASSERT_EQ(want, got) << "round " << round;
+        ASSERT_EQ(std::signbit(want), std::signbit(got)) << "round " << round;
+      }
+    }
+  }
 }
 
 TEST(KernelOverTimeTest, StddevAndStdvar) {
