@@ -34,8 +34,18 @@ SELECT bd_blocks();
 UPDATE tsdb_internal.blocks SET payload = '', payload_tail = set_byte(payload || payload_tail, 40, get_byte(payload || payload_tail, 40) # 1)
 WHERE storage_id = tsdb_internal.storage_id('bd')
   AND min_time = (SELECT min(min_time) FROM tsdb_internal.blocks WHERE storage_id = tsdb_internal.storage_id('bd'));
-SELECT count(*) FROM bd;
+-- Which of the two a scan meets first depends on where the UPDATE put the
+-- new block tuples (both start at the same time): the checksums are masked.
+DO $$
+BEGIN
+  PERFORM count(*) FROM bd;
+EXCEPTION WHEN data_corrupted THEN
+  RAISE WARNING '%', regexp_replace(SQLERRM, 'stored [0-9a-f]+, computed [0-9a-f]+', 'stored ..., computed ...');
+END $$;
 -- Covers the first block of each host whole, and a hot row: 4000 + 1 rows.
+-- (The plan is shown: the whole-block path needs a plain scan under the
+-- DELETE.)
+EXPLAIN (COSTS OFF) DELETE FROM bd WHERE time < '2024-01-01 00:33:20';
 SELECT * FROM bd_delete('time < ''2024-01-01 00:33:20''');
 SELECT bd_diff(), bd_blocks();
 -- Ranges that cut blocks take the row path, in every spelling.
