@@ -80,6 +80,19 @@ SELECT value FROM tsdb.promql_query('newest{s="b"}[150s]', 'epoch'::timestamptz 
 SET tsdb.promql_direct_read = off;
 SELECT value FROM tsdb.promql_query('newest{s="b"}[150s]', 'epoch'::timestamptz + interval '10 minutes') ORDER BY time;
 RESET tsdb.promql_direct_read;
+-- Decoded blocks are cached per backend (tsdb.promql_block_cache_size),
+-- keyed by the version of the block row: rewritten blocks (VACUUM FULL)
+-- and changed ones read anew; with no cache, the same.
+SELECT value FROM tsdb.promql_query('newest{s="a"}[270s]', 'epoch'::timestamptz + interval '10 minutes') ORDER BY time;
+DELETE FROM tsdb.prom_samples
+WHERE series_id = (SELECT id FROM tsdb.prom_series_labels WHERE labels->>'s' = 'a')
+  AND time = 'epoch'::timestamptz + interval '8 minutes';
+SELECT value FROM tsdb.promql_query('newest{s="a"}[270s]', 'epoch'::timestamptz + interval '10 minutes') ORDER BY time;
+VACUUM FULL tsdb.prom_samples;
+SELECT value FROM tsdb.promql_query('newest{s="a"}[270s]', 'epoch'::timestamptz + interval '10 minutes') ORDER BY time;
+SET tsdb.promql_block_cache_size = 0;
+SELECT value FROM tsdb.promql_query('newest{s="a"}[270s]', 'epoch'::timestamptz + interval '10 minutes') ORDER BY time;
+RESET tsdb.promql_block_cache_size;
 
 -- Regex matchers are anchored.
 SELECT count(*) FROM tsdb.promql_query('http_requests{job=~"a"}', 'epoch'::timestamptz + interval '50 minutes');

@@ -67,7 +67,7 @@ std::vector<int64_t> IdsOf(const std::vector<CatalogSeries>& series) {
 
 PromSamplesReader* PgSeriesSource::Reader() {
   if (direct_read_ && !reader_opened_) {
-    reader_ = PromSamplesReader::Open();
+    reader_ = PromSamplesReader::Open(block_cache_bytes_);
     reader_opened_ = true;
   }
   return reader_.get();

@@ -18,7 +18,10 @@ namespace tsdb::pg {
 // read all of prom_samples), else through SPI as well.
 class PgSeriesSource : public promql::SeriesSource {
  public:
-  explicit PgSeriesSource(bool direct_read) : direct_read_(direct_read) {}
+  // direct_read: decode blocks (when the caller may read all samples), with
+  // up to block_cache_bytes of decoded blocks kept for later queries.
+  PgSeriesSource(bool direct_read, size_t block_cache_bytes)
+      : direct_read_(direct_read), block_cache_bytes_(block_cache_bytes) {}
 
   Status Select(const std::vector<promql::LabelMatcher>& matchers, int64_t min_time_ms,
                 int64_t max_time_ms, std::vector<promql::Series>* out) override;
@@ -40,6 +43,7 @@ class PgSeriesSource : public promql::SeriesSource {
                       std::vector<std::vector<promql::Sample>>* samples);
 
   bool direct_read_;
+  size_t block_cache_bytes_;
   bool reader_opened_ = false;
   std::unique_ptr<PromSamplesReader> reader_;
 };

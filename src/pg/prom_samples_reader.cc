@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "tsdb/block.h"
+#include "tsdb/decoded_block_cache.h"
 #include "pg/block_codec.h"
 #include "pg/block_store.h"
 #include "pg/guard.h"
@@ -84,11 +85,11 @@ void CloseHandles(PromSamplesReader::Handles* h) {
   pfree(h);
 }
 
-// The next block tuple of the scan overlapping [min_t, max_t]: its bytes
-// (detoasted) and deleted rows, in block_context until the next call; false
-// at the end. Plain Postgres code (run under PgCall).
+// The next block tuple of the scan overlapping [min_t, max_t] (valid until
+// the next call), with its deleted rows (in block_context); false at the
+// end. Plain Postgres code (run under PgCall).
 bool NextBlock(PromSamplesReader::Handles* h, SysScanDesc scan, TimestampTz min_t,
-               TimestampTz max_t, BlockBytes* bytes, DeletedRows* deleted) {
+               TimestampTz max_t, HeapTuple* block, DeletedRows* deleted) {
   TupleDesc blocks_desc = RelationGetDescr(h->blocks);
   for (;;) {
     HeapTuple tuple = systable_getnext(scan);
@@ -103,11 +104,28 @@ bool NextBlock(PromSamplesReader::Handles* h, SysScanDesc scan, TimestampTz min_
     if (block_max < min_t || block_min > max_t) continue;
     MemoryContextReset(h->block_context);
     MemoryContext caller = MemoryContextSwitchTo(h->block_context);
-    *bytes = BlockBytesOf(h->blocks, tuple);
+    *block = tuple;
     *deleted = DeletedRowsOf(h->blocks, tuple);
     MemoryContextSwitchTo(caller);
     return true;
   }
+}
+
+// The cache key of a block tuple: this version of this block.
+DecodedBlockKey KeyOf(PromSamplesReader::Handles* h, HeapTuple tuple) {
+  DecodedBlockKey key;
+  key.table = h->storage_id;
+  key.block_id = BlockIdOf(h->blocks, tuple);
+  key.version = HeapTupleHeaderGetRawXmin(tuple->t_data);
+  key.position = (uint64_t{ItemPointerGetBlockNumberNoCheck(&tuple->t_self)} << 16) |
+                 ItemPointerGetOffsetNumberNoCheck(&tuple->t_self);
+  return key;
+}
+
+// The per-backend cache of decoded blocks (tsdb.promql_block_cache_size).
+DecodedBlockCache& BackendBlockCache() {
+  static DecodedBlockCache cache;
+  return cache;
 }
 
 SysScanDesc BeginSeriesScan(PromSamplesReader::Handles* h, int64 series_id) {
@@ -124,10 +142,10 @@ SysScanDesc BeginSeriesScan(PromSamplesReader::Handles* h, int64 series_id) {
 
 }  // namespace
 
-std::unique_ptr<PromSamplesReader> PromSamplesReader::Open() {
+std::unique_ptr<PromSamplesReader> PromSamplesReader::Open(size_t cache_bytes) {
   Handles* h = PgCall([] { return OpenHandles(); });
   if (h == nullptr) return nullptr;
-  std::unique_ptr<PromSamplesReader> reader(new PromSamplesReader(h));
+  std::unique_ptr<PromSamplesReader> reader(new PromSamplesReader(h, cache_bytes));
   reader->uncaught_at_open_ = std::uncaught_exceptions();
   return reader;
 }
@@ -138,6 +156,49 @@ PromSamplesReader::~PromSamplesReader() {
   PgCall([&] { CloseHandles(h_); });
 }
 
+std::shared_ptr<const DecodedSamples> PromSamplesReader::Decode(HeapTuple block) {
+  DecodedBlockCache& cache = BackendBlockCache();
+  cache.SetCapacity(cache_bytes_);
+  const DecodedBlockKey key = PgCall([&] { return KeyOf(h_, block); });
+  if (cache_bytes_ > 0) {
+    if (std::shared_ptr<const DecodedSamples> hit = cache.Get(key)) return hit;
+  }
+  const BlockBytes bytes = PgCall([&] {
+    MemoryContext caller = MemoryContextSwitchTo(h_->block_context);
+    const BlockBytes b = BlockBytesOf(h_->blocks, block);
+    MemoryContextSwitchTo(caller);
+    return b;
+  });
+  // The two columns straight into arrays (the generic DecodeBlock makes
+  // Datum arrays per block, which measured as a third of the time).
+  Result<BlockReader> reader = BlockReader::Open(std::string_view(bytes.data, bytes.size));
+  if (!reader.ok()) ThrowCorruptBlock(h_->samples, std::string(reader.status().message()));
+  if (reader->column_count() != 3) {
+    ThrowCorruptBlock(h_->samples, "it has " + std::to_string(reader->column_count()) +
+                                       " columns, tsdb.prom_samples 3");
+  }
+  Status s = reader->DecodeInt64(kTimeAttnum - 1, &times_);
+  if (s.ok()) s = reader->DecodeFloat64(kValueAttnum - 1, &values_);
+  if (!s.ok()) ThrowCorruptBlock(h_->samples, std::string(s.message()));
+  DecodedSamples decoded;
+  decoded.times = times_.values;
+  decoded.values = values_.values;
+  if (!times_.nulls.empty() || !values_.nulls.empty()) {
+    decoded.null.resize(decoded.times.size());
+    for (size_t r = 0; r < decoded.null.size(); ++r) {
+      decoded.null[r] = times_.IsNull(r) || values_.IsNull(r);
+    }
+  }
+  // Strictly increasing as milliseconds too: no two rows of the run are one
+  // PromQL sample time (those need Merge's one-per-time).
+  decoded.sorted = decoded.null.empty();
+  for (size_t r = 1; r < decoded.times.size() && decoded.sorted; ++r) {
+    decoded.sorted = TimestampToMs(decoded.times[r - 1]) < TimestampToMs(decoded.times[r]);
+  }
+  if (cache_bytes_ == 0) return std::make_shared<const DecodedSamples>(std::move(decoded));
+  return cache.Put(key, std::move(decoded));
+}
+
 void PromSamplesReader::ReadBlocks(int64_t id, int64_t min_ms, int64_t max_ms,
                                    std::vector<promql::Sample>* samples, bool* unordered) {
   const TimestampTz min_t = MsToTimestamp(min_ms);
@@ -146,22 +207,12 @@ void PromSamplesReader::ReadBlocks(int64_t id, int64_t min_ms, int64_t max_ms,
     CHECK_FOR_INTERRUPTS();
     return BeginSeriesScan(h_, id);
   });
-  BlockBytes bytes;
+  HeapTuple block;
   DeletedRows deleted;
   int64_t last_t = samples->empty() ? INT64_MIN : samples->back().t;
-  while (PgCall([&] { return NextBlock(h_, scan, min_t, max_t, &bytes, &deleted); })) {
-    // The two columns straight into reused arrays (the generic DecodeBlock
-    // makes Datum arrays per block, which measured as a third of the time).
-    Result<BlockReader> block = BlockReader::Open(std::string_view(bytes.data, bytes.size));
-    if (!block.ok()) ThrowCorruptBlock(h_->samples, std::string(block.status().message()));
-    if (block->column_count() != 3) {
-      ThrowCorruptBlock(h_->samples, "it has " + std::to_string(block->column_count()) +
-                               " columns, tsdb.prom_samples 3");
-    }
-    Status s = block->DecodeInt64(kTimeAttnum - 1, &times_);
-    if (s.ok()) s = block->DecodeFloat64(kValueAttnum - 1, &values_);
-    if (!s.ok()) ThrowCorruptBlock(h_->samples, std::string(s.message()));
-    const int rows = static_cast<int>(block->row_count());
+  while (PgCall([&] { return NextBlock(h_, scan, min_t, max_t, &block, &deleted); })) {
+    const std::shared_ptr<const DecodedSamples> decoded = Decode(block);
+    const int rows = static_cast<int>(decoded->times.size());
     // Blocks come by min_time; their rows are in time order. The buffer
     // grows geometrically (an exact reserve per block would copy it each time).
     // Written through a local pointer: push_back's stores to the vector's
@@ -172,18 +223,37 @@ void PromSamplesReader::ReadBlocks(int64_t id, int64_t min_ms, int64_t max_ms,
     if (needed > samples->capacity()) samples->reserve(std::max(needed, 2 * samples->capacity()));
     samples->resize(needed);
     promql::Sample* out = samples->data();
-    const bool any_null = !times_.nulls.empty() || !values_.nulls.empty();
-    const int64_t* times = times_.values.data();
-    const double* values = values_.values.data();
+    const uint8_t* null = decoded->null.empty() ? nullptr : decoded->null.data();
+    const int64_t* times = decoded->times.data();
+    const double* values = decoded->values.data();
     bool out_of_order = false;
-    for (int r = 0; r < rows; ++r) {
-      if ((any_null && (times_.IsNull(r) || values_.IsNull(r))) || deleted.Contains(r)) continue;
-      const TimestampTz t = times[r];
-      if (t < min_t || t > max_t) continue;
-      const int64_t ms = TimestampToMs(t);
-      out_of_order |= ms <= last_t;
-      last_t = ms;
-      out[n++] = promql::Sample{ms, values[r]};
+    if (decoded->sorted) {
+      // The rows in [min_t, max_t] are one run (blocks are written in time
+      // order; series_batch.cc sorts them).
+      const int first = static_cast<int>(std::lower_bound(times, times + rows, min_t) - times);
+      const int end = static_cast<int>(std::upper_bound(times, times + rows, max_t) - times);
+      out_of_order = first < end && TimestampToMs(times[first]) <= last_t;
+      if (deleted.bits == nullptr) {
+        // Every row counts: a loop the compiler keeps tight.
+        for (int r = first; r < end; ++r) out[n++] = promql::Sample{TimestampToMs(times[r]), values[r]};
+        if (first < end) last_t = out[n - 1].t;
+      } else {
+        for (int r = first; r < end; ++r) {
+          if (deleted.Contains(r)) continue;
+          out[n++] = promql::Sample{TimestampToMs(times[r]), values[r]};
+          last_t = out[n - 1].t;
+        }
+      }
+    } else {
+      for (int r = 0; r < rows; ++r) {
+        if ((null != nullptr && null[r]) || deleted.Contains(r)) continue;
+        const TimestampTz t = times[r];
+        if (t < min_t || t > max_t) continue;
+        const int64_t ms = TimestampToMs(t);
+        out_of_order |= ms <= last_t;
+        last_t = ms;
+        out[n++] = promql::Sample{ms, values[r]};
+      }
     }
     samples->resize(n);
     if (out_of_order) *unordered = true;

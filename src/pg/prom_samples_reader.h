@@ -17,7 +17,10 @@
 #include <vector>
 
 #include "tsdb/column_chunk.h"
+#include "tsdb/decoded_block_cache.h"
 #include "tsdb/promql/value.h"
+
+struct HeapTupleData;  // Postgres's (access/htup.h)
 
 namespace tsdb::pg {
 
@@ -25,7 +28,9 @@ class PromSamplesReader {
  public:
   // Null when the fast path may not or cannot be used (privileges,
   // row-level security, a layout other than the one the extension sets).
-  static std::unique_ptr<PromSamplesReader> Open();
+  // Decoded blocks are kept in the backend's cache up to `cache_bytes`
+  // (0: none kept).
+  static std::unique_ptr<PromSamplesReader> Open(size_t cache_bytes);
   ~PromSamplesReader();
   PromSamplesReader(const PromSamplesReader&) = delete;
   PromSamplesReader& operator=(const PromSamplesReader&) = delete;
@@ -54,8 +59,12 @@ class PromSamplesReader {
   struct Handles;
 
  private:
-  explicit PromSamplesReader(Handles* handles) : h_(handles) {}
+  PromSamplesReader(Handles* handles, size_t cache_bytes)
+      : h_(handles), cache_bytes_(cache_bytes) {}
+  // A block tuple's samples: from the cache, or decoded (and cached).
+  std::shared_ptr<const DecodedSamples> Decode(HeapTupleData* block);
   Handles* h_;  // palloc'd in the caller's context
+  size_t cache_bytes_;
   // A block's decoded columns, reused from block to block.
   Int64Column times_;
   Float64Column values_;

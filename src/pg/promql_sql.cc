@@ -28,6 +28,7 @@ static int promql_lookback_delta_ms = 5 * 60 * 1000;
 static int promql_max_samples = 50000000;
 static bool promql_direct_read = true;
 static bool promql_delayed_name_removal = false;
+static int promql_block_cache_kb = 64 * 1024;
 
 void InitPromql() {
   DefineCustomIntVariable(
@@ -47,6 +48,12 @@ void InitPromql() {
       "Lets PromQL queries decode tsdb.prom_samples' blocks directly when the caller may read "
       "the whole table (off: every sample through SQL).",
       nullptr, &promql_direct_read, true, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable(
+      "tsdb.promql_block_cache_size",
+      "Memory for the decoded blocks of tsdb.prom_samples a backend keeps for its later PromQL "
+      "queries (0: none kept).",
+      nullptr, &promql_block_cache_kb, 64 * 1024, 0, INT_MAX / 2, PGC_USERSET, GUC_UNIT_KB,
+      nullptr, nullptr, nullptr);
   DefineCustomBoolVariable(
       "tsdb.promql_delayed_name_removal",
       "Removes __name__ at the end of a PromQL query instead of where functions and operators "
@@ -182,7 +189,7 @@ TSDB_SQL_FUNCTION(tsdb_promql_query) {
   ReturnSetInfo* rsinfo = MaterializedResult(fcinfo, false);
   tsdb::promql::ExprPtr expr = ParseOrThrow(query);
   SpiConnection spi;
-  PgSeriesSource source(promql_direct_read);
+  PgSeriesSource source(promql_direct_read, static_cast<size_t>(promql_block_cache_kb) * 1024);
   tsdb::Result<tsdb::promql::QueryResult> r =
       tsdb::promql::EvalInstant(*expr, at_ms, &source, Options());
   if (!r.ok()) ThrowQueryError(r.status());
@@ -214,7 +221,7 @@ TSDB_SQL_FUNCTION(tsdb_promql_query_range) {
   ReturnSetInfo* rsinfo = MaterializedResult(fcinfo, false);
   tsdb::promql::ExprPtr expr = ParseOrThrow(query);
   SpiConnection spi;
-  PgSeriesSource source(promql_direct_read);
+  PgSeriesSource source(promql_direct_read, static_cast<size_t>(promql_block_cache_kb) * 1024);
   tsdb::Result<tsdb::promql::QueryResult> r =
       tsdb::promql::EvalRange(*expr, start_ms, end_ms, step_ms, &source, Options());
   if (!r.ok()) ThrowQueryError(r.status());
