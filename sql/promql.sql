@@ -39,27 +39,25 @@ load 1m
   newest{s="c"} 1+1x4 _x4 stale
 $$);
 SELECT tsdb.compress('tsdb.prom_samples') > 0 AS compressed;
+-- newest and timestamp(newest) at `at`, read as tsdb.promql_direct_read says.
+CREATE FUNCTION pg_temp.newest_read(at interval, direct text)
+RETURNS TABLE (s text, value float8, sample_time float8) LANGUAGE plpgsql AS $f$
+BEGIN
+  PERFORM set_config('tsdb.promql_direct_read', direct, true);
+  RETURN QUERY SELECT v.labels->>'s', v.value, t.value
+    FROM tsdb.promql_query('newest', 'epoch'::timestamptz + at) v
+    JOIN tsdb.promql_query('timestamp(newest)', 'epoch'::timestamptz + at) t
+      ON t.labels->>'s' = v.labels->>'s';
+  PERFORM set_config('tsdb.promql_direct_read', 'on', true);
+END $f$;
 CREATE FUNCTION pg_temp.newest_both(at interval)
 RETURNS TABLE (s text, direct float8, direct_time float8, via_sql float8, via_sql_time float8)
-LANGUAGE plpgsql AS $f$
-BEGIN
-  PERFORM set_config('tsdb.promql_direct_read', 'on', true);
-  CREATE TEMP TABLE d ON COMMIT DROP AS
-    SELECT v.labels->>'s' AS s, v.value, t.value AS sample_time
-    FROM tsdb.promql_query('newest', 'epoch'::timestamptz + at) v
-    JOIN tsdb.promql_query('timestamp(newest)', 'epoch'::timestamptz + at) t
-      ON t.labels->>'s' = v.labels->>'s';
-  PERFORM set_config('tsdb.promql_direct_read', 'off', true);
-  CREATE TEMP TABLE q ON COMMIT DROP AS
-    SELECT v.labels->>'s' AS s, v.value, t.value AS sample_time
-    FROM tsdb.promql_query('newest', 'epoch'::timestamptz + at) v
-    JOIN tsdb.promql_query('timestamp(newest)', 'epoch'::timestamptz + at) t
-      ON t.labels->>'s' = v.labels->>'s';
-  PERFORM set_config('tsdb.promql_direct_read', 'on', true);
-  RETURN QUERY SELECT coalesce(d.s, q.s), d.value, d.sample_time, q.value, q.sample_time
-    FROM d FULL JOIN q ON d.s = q.s ORDER BY 1;
-  DROP TABLE d, q;
-END $f$;
+LANGUAGE sql AS $f$
+  WITH d AS MATERIALIZED (SELECT * FROM pg_temp.newest_read(at, 'on')),
+       q AS MATERIALIZED (SELECT * FROM pg_temp.newest_read(at, 'off'))
+  SELECT coalesce(d.s, q.s), d.value, d.sample_time, q.value, q.sample_time
+  FROM d FULL JOIN q ON d.s = q.s ORDER BY 1
+$f$;
 -- Past the blocks: the last rows (c ended with a stale marker).
 SELECT * FROM pg_temp.newest_both('12 minutes');
 -- Inside the blocks: decoded.

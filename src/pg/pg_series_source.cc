@@ -78,6 +78,21 @@ Status PgSeriesSource::SelectEach(const std::vector<promql::LabelMatcher>& match
                                   const std::function<Status(promql::Series&)>& fn) {
   PromSamplesReader* reader = Reader();
   if (reader == nullptr) return SeriesSource::SelectEach(matchers, min_time_ms, max_time_ms, fn);
+  return ReadDirect(reader, matchers, min_time_ms, max_time_ms, /*newest_only=*/false, fn);
+}
+
+Status PgSeriesSource::SelectLatest(const std::vector<promql::LabelMatcher>& matchers,
+                                    int64_t min_time_ms, int64_t max_time_ms,
+                                    const std::function<Status(promql::Series&)>& fn) {
+  PromSamplesReader* reader = Reader();
+  if (reader == nullptr) return SeriesSource::SelectLatest(matchers, min_time_ms, max_time_ms, fn);
+  return ReadDirect(reader, matchers, min_time_ms, max_time_ms, /*newest_only=*/true, fn);
+}
+
+Status PgSeriesSource::ReadDirect(PromSamplesReader* reader,
+                                  const std::vector<promql::LabelMatcher>& matchers,
+                                  int64_t min_time_ms, int64_t max_time_ms, bool newest_only,
+                                  const std::function<Status(promql::Series&)>& fn) {
   std::vector<CatalogSeries> series = SelectSeries(matchers);
   if (series.empty()) return Status();
   const std::vector<int64_t> ids = IdsOf(series);
@@ -86,46 +101,25 @@ Status PgSeriesSource::SelectEach(const std::vector<promql::LabelMatcher>& match
   promql::Series buffer;  // its sample vector keeps its capacity from series to series
   for (size_t i = 0; i < series.size(); ++i) {
     buffer.samples.clear();
-    bool unordered = false;
-    reader->ReadBlocks(ids[i], min_time_ms, max_time_ms, &buffer.samples, &unordered);
-    PromSamplesReader::Merge(hot[i], unordered, &buffer.samples);
-    if (buffer.samples.empty()) continue;
-    buffer.labels = std::move(series[i].labels);
-    TSDB_RETURN_IF_ERROR(fn(buffer));
-  }
-  return Status();
-}
-
-Status PgSeriesSource::SelectLatest(const std::vector<promql::LabelMatcher>& matchers,
-                                    int64_t min_time_ms, int64_t max_time_ms,
-                                    const std::function<Status(promql::Series&)>& fn) {
-  PromSamplesReader* reader = Reader();
-  if (reader == nullptr) return SeriesSource::SelectLatest(matchers, min_time_ms, max_time_ms, fn);
-  std::vector<CatalogSeries> series = SelectSeries(matchers);
-  if (series.empty()) return Status();
-  const std::vector<int64_t> ids = IdsOf(series);
-  std::vector<std::vector<promql::Sample>> hot;
-  reader->ReadHot(ids, min_time_ms, max_time_ms, &hot);
-  promql::Series buffer;
-  for (size_t i = 0; i < series.size(); ++i) {
-    buffer.samples.clear();
     std::optional<promql::Sample> newest;
-    if (reader->ReadNewest(ids[i], min_time_ms, max_time_ms, &newest)) {
+    if (newest_only && reader->ReadNewest(ids[i], min_time_ms, max_time_ms, &newest)) {
       // A hot row newer than the blocks' newest sample wins; one at the same
       // time competes as Merge would have it.
       for (const promql::Sample& h : hot[i]) {
-        if (!newest || h.t > newest->t || (h.t == newest->t && promql::PreferredDuplicate(h, *newest))) {
+        if (!newest || h.t > newest->t ||
+            (h.t == newest->t && promql::PreferredDuplicate(h, *newest))) {
           newest = h;
         }
       }
+      if (!newest) continue;
+      buffer.samples.assign(1, *newest);
     } else {
       bool unordered = false;
       reader->ReadBlocks(ids[i], min_time_ms, max_time_ms, &buffer.samples, &unordered);
       PromSamplesReader::Merge(hot[i], unordered, &buffer.samples);
-      if (!buffer.samples.empty()) newest = buffer.samples.back();
+      if (buffer.samples.empty()) continue;
+      if (newest_only) buffer.samples.erase(buffer.samples.begin(), buffer.samples.end() - 1);
     }
-    if (!newest) continue;
-    buffer.samples.assign(1, *newest);
     buffer.labels = std::move(series[i].labels);
     TSDB_RETURN_IF_ERROR(fn(buffer));
   }

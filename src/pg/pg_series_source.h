@@ -38,6 +38,10 @@ class PgSeriesSource : public promql::SeriesSource {
 
  private:
   PromSamplesReader* Reader();
+  // SelectEach (newest_only false) or SelectLatest through the block reader.
+  Status ReadDirect(PromSamplesReader* reader, const std::vector<promql::LabelMatcher>& matchers,
+                    int64_t min_time_ms, int64_t max_time_ms, bool newest_only,
+                    const std::function<Status(promql::Series&)>& fn);
 
   void ReadThroughSpi(const std::vector<int64_t>& ids, int64_t min_time_ms, int64_t max_time_ms,
                       std::vector<std::vector<promql::Sample>>* samples);
