@@ -145,6 +145,7 @@ SysScanDesc BeginSeriesScan(PromSamplesReader::Handles* h, int64 series_id) {
 std::unique_ptr<PromSamplesReader> PromSamplesReader::Open(size_t cache_bytes) {
   Handles* h = PgCall([] { return OpenHandles(); });
   if (h == nullptr) return nullptr;
+  BackendBlockCache().SetCapacity(cache_bytes);
   std::unique_ptr<PromSamplesReader> reader(new PromSamplesReader(h, cache_bytes));
   reader->uncaught_at_open_ = std::uncaught_exceptions();
   return reader;
@@ -158,7 +159,6 @@ PromSamplesReader::~PromSamplesReader() {
 
 std::shared_ptr<const DecodedSamples> PromSamplesReader::Decode(HeapTuple block) {
   DecodedBlockCache& cache = BackendBlockCache();
-  cache.SetCapacity(cache_bytes_);
   const DecodedBlockKey key = PgCall([&] { return KeyOf(h_, block); });
   if (cache_bytes_ > 0) {
     if (std::shared_ptr<const DecodedSamples> hit = cache.Get(key)) return hit;
@@ -177,18 +177,20 @@ std::shared_ptr<const DecodedSamples> PromSamplesReader::Decode(HeapTuple block)
     ThrowCorruptBlock(h_->samples, "it has " + std::to_string(reader->column_count()) +
                                        " columns, tsdb.prom_samples 3");
   }
-  Status s = reader->DecodeInt64(kTimeAttnum - 1, &times_);
-  if (s.ok()) s = reader->DecodeFloat64(kValueAttnum - 1, &values_);
+  Int64Column times;
+  Float64Column values;
+  Status s = reader->DecodeInt64(kTimeAttnum - 1, &times);
+  if (s.ok()) s = reader->DecodeFloat64(kValueAttnum - 1, &values);
   if (!s.ok()) ThrowCorruptBlock(h_->samples, std::string(s.message()));
   DecodedSamples decoded;
-  decoded.times = times_.values;
-  decoded.values = values_.values;
-  if (!times_.nulls.empty() || !values_.nulls.empty()) {
-    decoded.null.resize(decoded.times.size());
+  if (!times.nulls.empty() || !values.nulls.empty()) {
+    decoded.null.resize(times.values.size());
     for (size_t r = 0; r < decoded.null.size(); ++r) {
-      decoded.null[r] = times_.IsNull(r) || values_.IsNull(r);
+      decoded.null[r] = times.IsNull(r) || values.IsNull(r);
     }
   }
+  decoded.times = std::move(times.values);
+  decoded.values = std::move(values.values);
   // Strictly increasing as milliseconds too: no two rows of the run are one
   // PromQL sample time (those need Merge's one-per-time).
   decoded.sorted = decoded.null.empty();

@@ -16,7 +16,6 @@
 #include <optional>
 #include <vector>
 
-#include "tsdb/column_chunk.h"
 #include "tsdb/decoded_block_cache.h"
 #include "tsdb/promql/value.h"
 
@@ -65,9 +64,6 @@ class PromSamplesReader {
   std::shared_ptr<const DecodedSamples> Decode(HeapTupleData* block);
   Handles* h_;  // palloc'd in the caller's context
   size_t cache_bytes_;
-  // A block's decoded columns, reused from block to block.
-  Int64Column times_;
-  Float64Column values_;
   int uncaught_at_open_ = 0;
 };
 
